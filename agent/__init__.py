@@ -1,0 +1,1 @@
+"""Call assembly from config, the CLI, simulation and the store."""

@@ -1,0 +1,109 @@
+"""One call = one pipecat pipeline over shared models: assembly and lifetime.
+
+``CallPipeline.run()`` drives the call until it ends; ``end()`` asks for a graceful stop (queued
+frames drain), ``aclose()`` stops at once. The pipecat tasks are created by the runner inside
+``run()`` and torn down there, never in ``__init__``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass
+
+from pipecat.frames.frames import EndFrame
+from pipecat.pipeline.pipeline import Pipeline
+from pipecat.pipeline.worker import PipelineParams, PipelineWorker
+from pipecat.workers.runner import WorkerRunner
+
+from agent.config import AgentConfig
+from intents.types import DialogueManager
+from pipeline.asr import Recognizer, load_recognizer
+from pipeline.clock import Clock, MonotonicClock
+from pipeline.devices import PIPELINE_RATE_HZ, AudioSink, AudioSource
+from pipeline.events import CallLog
+from pipeline.processors.audio_input import AudioInputProcessor
+from pipeline.processors.base import CallContext
+from pipeline.processors.dialogue import DialogueProcessor
+from pipeline.processors.interruption import InterruptionProcessor
+from pipeline.processors.playout import PlayoutProcessor
+from pipeline.processors.stt import SttProcessor
+from pipeline.processors.tts import TtsProcessor
+from pipeline.processors.vad import VadProcessor
+from pipeline.tts import Synthesizer, load_synthesizer
+from pipeline.turn_audio import TurnAudio
+from pipeline.vad import VadStream, make_speech_model
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Models:
+    """Loaded once per process and shared by every call."""
+
+    recognizer: Recognizer
+    synthesizer: Synthesizer
+
+
+def load_models(config: AgentConfig) -> Models:
+    """Load (or reuse) the ASR model and the voice named in ``config``; ~1.5 s the first time."""
+    return Models(load_recognizer(config.asr.model, config.asr.cpu_threads),
+                  load_synthesizer(config.tts.voice))
+
+
+class CallPipeline:
+    """A single call's pipeline. Create, then ``await run()``; stop with ``end()``/``aclose()``."""
+
+    def __init__(self, config: AgentConfig, models: Models, source: AudioSource, sink: AudioSink,
+                 dialogue: DialogueManager, clock: Clock | None = None,
+                 call_id: str | None = None) -> None:
+        self.call_id = call_id or uuid.uuid4().hex[:12]
+        self.clock = clock or MonotonicClock()
+        self.log = CallLog()
+        ctx = CallContext(self.call_id, self.clock, self.log)
+        self._input = AudioInputProcessor(source)
+        self._dialogue = DialogueProcessor(ctx, dialogue)
+        processors = [
+            self._input,
+            VadProcessor(ctx, VadStream(make_speech_model(config.vad.model), config.vad_params())),
+            SttProcessor(ctx, models.recognizer, TurnAudio(config.turn_audio_params())),
+            InterruptionProcessor(ctx, config.interruption_params()),
+            self._dialogue,
+            TtsProcessor(ctx, models.synthesizer, config.tts.min_clause_words),
+            PlayoutProcessor(ctx, sink),
+        ]
+        self._worker = PipelineWorker(
+            Pipeline(processors),
+            params=PipelineParams(audio_in_sample_rate=PIPELINE_RATE_HZ,
+                                  audio_out_sample_rate=PIPELINE_RATE_HZ),
+            idle_timeout_secs=None, cancel_on_idle_timeout=False, enable_rtvi=False,
+            enable_turn_tracking=False,
+        )
+
+    @property
+    def agent_hung_up(self) -> asyncio.Event:
+        """Set once the dialogue's closing reply (``end_call``) has been fully played."""
+        return self._dialogue.call_ended
+
+    @property
+    def caller_audio_ended(self) -> asyncio.Event:
+        """Set when the audio source reports its end (the caller hung up)."""
+        return self._input.source_ended
+
+    async def run(self) -> None:
+        """Run the call until ``end()``/``aclose()`` (or the pipeline stops by itself)."""
+        runner = WorkerRunner(handle_sigint=False)
+        log.info("call started", extra={"call_id": self.call_id})
+        try:
+            await runner.run(self._worker)
+        finally:
+            log.info("call ended", extra={"call_id": self.call_id})
+
+    async def end(self) -> None:
+        """Graceful stop: an EndFrame travels the pipeline after what is queued."""
+        await self._worker.queue_frame(EndFrame())
+
+    async def aclose(self) -> None:
+        """Hard stop: cancels every processor task now."""
+        await self._worker.cancel(reason="call closed")

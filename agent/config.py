@@ -1,0 +1,94 @@
+"""Runtime configuration: pydantic at the edge, frozen pipeline parameters inside.
+
+Defaults are embedded here, so the product runs with no file; ``configs/default.yaml`` shows them
+all and any subset can be overridden with ``--config FILE``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pipeline.interruption import InterruptionParams
+from pipeline.turn_audio import TurnAudioParams
+from pipeline.vad import VadParams
+
+
+class ConfigError(ValueError):
+    """A configuration file is unreadable or invalid; the message names file and field."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class VadConfig(_Section):
+    model: Literal["silero", "webrtc"] = "silero"
+    threshold: float = Field(0.5, gt=0, lt=1)
+    start_ms: float = Field(32.0, ge=0)
+    stop_ms: float = Field(200.0, gt=0)
+    turn_end_ms: float = Field(500.0, gt=0)
+
+
+class AsrConfig(_Section):
+    model: Literal["tiny.en"] = "tiny.en"
+    cpu_threads: int = Field(2, ge=1, le=16)
+    partial_interval_ms: float = Field(500.0, ge=100)
+    preroll_ms: float = Field(300.0, ge=0)
+
+
+class TtsConfig(_Section):
+    voice: Literal["en_US-joe-medium"] = "en_US-joe-medium"
+    min_clause_words: int = Field(3, ge=1)
+
+
+class InterruptionConfig(_Section):
+    confirm_speech_ms: float = Field(700.0, gt=0)
+    transcript_wait_ms: float = Field(900.0, gt=0)
+
+
+class DialogueConfig(_Section):
+    kind: Literal["after_sales", "simple"] = "after_sales"
+    db_url: str | None = None  # None: VOICE_AGENT_DB_URL or ./var/voice-agent.db
+
+
+class AgentConfig(_Section):
+    vad: VadConfig = VadConfig()
+    asr: AsrConfig = AsrConfig()
+    tts: TtsConfig = TtsConfig()
+    interruption: InterruptionConfig = InterruptionConfig()
+    dialogue: DialogueConfig = DialogueConfig()
+
+    def vad_params(self) -> VadParams:
+        v = self.vad
+        return VadParams(v.threshold, v.start_ms, v.stop_ms, v.turn_end_ms)
+
+    def turn_audio_params(self) -> TurnAudioParams:
+        return TurnAudioParams(self.asr.partial_interval_ms, self.asr.preroll_ms)
+
+    def interruption_params(self) -> InterruptionParams:
+        i = self.interruption
+        return InterruptionParams(i.confirm_speech_ms, i.transcript_wait_ms)
+
+
+def load_config(path: Path | None) -> AgentConfig:
+    """The embedded defaults, overridden by ``path`` if given. Raises :class:`ConfigError`."""
+    if path is None:
+        return AgentConfig()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    try:
+        return AgentConfig.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"{path}: {where}: {first['msg']}") from exc

@@ -1,0 +1,191 @@
+"""``voice-agent simulate``: a scripted call played in real time through the real pipeline.
+
+The caller's clips go into a simulated microphone at real-time pace; the agent's voice comes out
+of a simulated speaker at real-time pace; both are recorded from call time 0. Outputs (written
+only when the call completes, each file atomically): ``report.json``, ``agent.wav``,
+``caller.wav`` (16 kHz, 16-bit mono) and ``transcript.txt``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from agent.audio_files import read_wav, speak_text, write_wav
+from agent.call import CallPipeline, Models, load_models
+from agent.config import AgentConfig
+from agent.report import build_report
+from agent.scenario import AnswerRule, CallerTurn, Scenario
+from agent.sim_caller import AnswerLine, Line, SimulatedCaller
+from agent.sim_line import AgentSpeaker, CallerMic
+from intents.types import DialogueManager
+from pipeline.clock import MonotonicClock
+from pipeline.devices import FRAME_MS, PIPELINE_RATE_HZ
+
+log = logging.getLogger(__name__)
+
+CALLER_VOICE = "en-gb-scotland"  # the built-in caller voice for `text:` lines; not the agent's
+END_GRACE_MS = 1500.0  # after the script ends, keep recording this long (the agent may still talk)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    report: dict
+    out_dir: Path
+
+
+def _render(audio: Path | None, text: str | None) -> np.ndarray:
+    if audio is not None:
+        return read_wav(audio, PIPELINE_RATE_HZ)
+    assert text is not None
+    return speak_text(text, voice=CALLER_VOICE, rate_hz=PIPELINE_RATE_HZ)
+
+
+def _turn_line(turn: CallerTurn) -> Line:
+    return Line("turn", _render(turn.audio, turn.text if turn.audio is None else None),
+                turn.reference_text or (turn.text if turn.audio is None else None), turn.expect_intent,
+                float(turn.start.after_agent_silence_ms or 600),
+                None if turn.start.into_agent_speech_ms is None else float(turn.start.into_agent_speech_ms))
+
+
+def _answer_line(rule: AnswerRule) -> AnswerLine:
+    pcm = _render(rule.audio, rule.text if rule.audio is None else None)
+    line = Line("answer", pcm, rule.reference_text or rule.text, None)
+    return AnswerLine(rule.when, line, rule.max_uses)
+
+
+class _ScenarioStore:
+    """A fresh store per simulated call (a temporary SQLite file), loaded with the fixtures."""
+
+    def __init__(self, scenario: Scenario, config: AgentConfig, call_id: str) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="voice-agent-sim-")
+        self.call_id = call_id
+        self.store = None
+        if config.dialogue.kind == "after_sales":
+            from agent.store import open_store
+
+            clock = (lambda: scenario.now) if scenario.now else None
+            self.store = open_store(f"sqlite:///{self._tmp.name}/sim.db", clock=clock)
+            if scenario.fixtures:
+                self.store.load_fixtures(scenario.fixtures)
+
+    def dialogue(self, config: AgentConfig, now: datetime | None) -> DialogueManager:
+        if self.store is None:
+            from intents.simple import SimpleDialogue
+
+            return SimpleDialogue()
+        from intents.dialogue import build_dialogue
+
+        return build_dialogue(self.store, now=(lambda: now) if now else None, call_id=self.call_id)
+
+    def changes(self) -> list[dict]:
+        if self.store is None:
+            return []
+        return [{"kind": a.kind, "order_id": a.order_id, "amount": a.amount, "currency": a.currency}
+                for a in self.store.changes_for_call(self.call_id)]
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.dispose()
+        self._tmp.cleanup()
+
+
+async def run_simulation(scenario: Scenario, out_dir: Path, config: AgentConfig,
+                         models: Models | None = None, progress: bool = False) -> SimulationResult:
+    """Play ``scenario`` in real time; write the outputs into ``out_dir`` (created if needed)."""
+    models = models or load_models(config)
+    turns = [_turn_line(t) for t in scenario.turns]
+    answers = [_answer_line(a) for a in scenario.answers]
+    call_id = f"sim-{uuid.uuid4().hex[:8]}"
+    store = _ScenarioStore(scenario, config, call_id)
+    try:
+        clock = MonotonicClock()
+        mic, speaker = CallerMic(clock), AgentSpeaker()
+        call = CallPipeline(config, models, mic, speaker, store.dialogue(config, scenario.now),
+                            clock=clock, call_id=call_id)
+        caller = SimulatedCaller(turns, answers, mic, speaker, call.log, clock, call.agent_hung_up)
+        ended_by = await _drive(call, caller, clock, scenario.max_call_s, progress)
+        duration_ms = clock.now_ms()
+        n_frames = int(duration_ms // FRAME_MS) + 1
+        caller_pcm, agent_pcm = mic.track.to_array(n_frames), speaker.track.to_array(n_frames)
+        report = build_report(scenario.name, call_id, caller.spoken, call.log, caller_pcm, agent_pcm,
+                              store.changes(), ended_by, duration_ms)
+    finally:
+        store.close()
+    _write_outputs(out_dir, report, caller_pcm, agent_pcm)
+    return SimulationResult(report, out_dir)
+
+
+async def _drive(call: CallPipeline, caller: SimulatedCaller, clock: MonotonicClock,
+                 max_call_s: float, progress: bool) -> str:
+    pipeline_task = asyncio.create_task(call.run(), name=f"call-{call.call_id}")
+    caller_task = asyncio.create_task(caller.run(), name=f"caller-{call.call_id}")
+    ended_by = "max_call_s"
+    try:
+        deadline_ms = max_call_s * 1000.0
+        while clock.now_ms() < deadline_ms:
+            if pipeline_task.done():
+                pipeline_task.result()  # surfaces a crash of the pipeline
+                ended_by = "pipeline_stopped"
+                break
+            if caller_task.done():
+                caller_task.result()
+                ended_by = "agent_hung_up" if call.agent_hung_up.is_set() else "script_done"
+                await asyncio.sleep(END_GRACE_MS / 1000.0)
+                break
+            if progress:
+                print(f"\r  call time {clock.now_ms() / 1000:6.1f} s", end="", flush=True)
+            await asyncio.sleep(0.1)
+    finally:
+        if progress:
+            print()
+        caller_task.cancel()
+        await call.aclose()
+        await asyncio.gather(pipeline_task, caller_task, return_exceptions=True)
+    return ended_by
+
+
+def _write_outputs(out_dir: Path, report: dict, caller_pcm: np.ndarray, agent_pcm: np.ndarray) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_wav(out_dir / "caller.wav", caller_pcm, PIPELINE_RATE_HZ)
+    write_wav(out_dir / "agent.wav", agent_pcm, PIPELINE_RATE_HZ)
+    _atomic_text(out_dir / "transcript.txt", transcript_text(report))
+    _atomic_text(out_dir / "report.json", json.dumps(report, indent=2, default=str) + "\n")
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def transcript_text(report: dict) -> str:
+    """A readable call transcript, in call-time order."""
+    rows: list[tuple[float, str]] = []
+    for c in report["caller"]:
+        tag = " (barge-in)" if c["barge_in"] else ""
+        rows.append((c["caller_start_ms"], f"CALLER{tag}: {c['transcript'] or '(nothing recognised)'}"))
+    for a in report["agent"]:
+        if a["audio_start_ms"] is None:
+            continue
+        text = a["text"] if not a["interrupted"] else f"{a['heard_text']} [cut; unsaid: " \
+            f"{a['text'][len(a['heard_text']):].strip()}]"
+        rows.append((a["audio_start_ms"], f"AGENT: {text}"))
+    rows.sort(key=lambda r: r[0])
+    lines = [f"# {report['scenario']} ({report['call_id']}), ended by {report['ended_by']}"]
+    lines += [f"[{t / 1000:7.2f} s] {line}" for t, line in rows]
+    return "\n".join(lines) + "\n"

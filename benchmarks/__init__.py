@@ -1,0 +1,1 @@
+"""The latency lab: scenario suite, metrics and the bench command."""

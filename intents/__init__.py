@@ -1,0 +1,1 @@
+"""Understanding and dialogue: intents, entities, the after-sales policy. No pipecat here."""

@@ -1,0 +1,98 @@
+"""Records shared between the dialogue and the audio pipeline.
+
+The pipeline only knows :class:`DialogueManager`: final transcripts go in, :class:`Reply`
+records come out. Everything here is pure and frozen so that dialogue tests run without audio.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Intent(str, enum.Enum):
+    ORDER_STATUS = "order_status"
+    CUSTOMS_DELAY = "customs_delay"
+    DELIVERED_NOT_RECEIVED = "delivered_not_received"
+    DAMAGED_ITEM = "damaged_item"
+    WRONG_ITEM = "wrong_item"
+    RETURN_REQUEST = "return_request"
+    REFUND_STATUS = "refund_status"
+    CANCEL_ORDER = "cancel_order"
+    CHANGE_ADDRESS = "change_address"
+    HUMAN_AGENT = "human_agent"
+    AFFIRM = "affirm"
+    DENY = "deny"
+    GOODBYE = "goodbye"
+    GREET = "greet"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Entities:
+    """What one utterance names. Every field is a tuple in order of appearance."""
+
+    order_ids: tuple[str, ...] = ()  # digits only, e.g. "10452"
+    emails: tuple[str, ...] = ()  # normalised, lower case
+    phones: tuple[str, ...] = ()  # digits with an optional leading "+"
+    postcodes: tuple[str, ...] = ()  # upper case, single spaces ("SW1A 1AA", "28013")
+    tracking_numbers: tuple[str, ...] = ()  # upper case, no spaces
+    amounts: tuple[float, ...] = ()
+    dates: tuple[str, ...] = ()  # ISO dates "2026-11-08"
+    digits: str = ""  # every digit spoken or written in the utterance, in order
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    intent: Intent
+    confidence: float  # 0..1
+    entities: Entities = field(default_factory=Entities)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A change the call made in the store (a refund, a reship, ...)."""
+
+    kind: str  # refund | reship | coupon | investigation | return_label | escalation | callback
+    order_id: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the agent says next, and what it did.
+
+    ``text`` is spoken clause by clause; ``actions`` are the store changes made while deciding it;
+    ``end_call`` asks the call to hang up once the reply has been heard.
+    """
+
+    text: str
+    intent: Intent = Intent.OTHER
+    actions: tuple[Action, ...] = ()
+    end_call: bool = False
+
+
+class DialogueManager(Protocol):
+    """The brain the pipeline talks to. Implementations must not block for long (< 50 ms)."""
+
+    def greeting(self) -> Reply:
+        """The opener, spoken when the call starts."""
+        ...
+
+    def on_partial(self, text: str) -> None:
+        """An interim transcript of the caller's current turn (may be ignored)."""
+        ...
+
+    def on_final(self, text: str) -> Reply:
+        """The caller's whole turn, recognised; returns the reply to speak."""
+        ...
+
+    def on_heard(self, reply_text: str, heard_text: str) -> None:
+        """The caller cut ``reply_text`` short and heard only ``heard_text`` (a prefix)."""
+        ...
+
+    def on_dtmf(self, digits: str) -> Reply | None:
+        """Keypad digits ("0"-"9", "*", "#"); returns a reply or None to keep collecting."""
+        ...

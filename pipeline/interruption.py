@@ -1,0 +1,140 @@
+"""The interruption controller: who holds the floor when the caller talks over the agent.
+
+A pure state machine: :func:`step` maps (state, event) to (state, decision). The adapter turns
+decisions into actions: PAUSE holds playout at once (one output frame), RESUME continues from the
+held sample, CANCEL drops the rest of the reply at every layer.
+
+Why pause first and decide later: stopping within one frame of VAD onset needs a decision before
+any word is recognisable. Coughs, knocks and "uh-huh" also trip the VAD, so the pause is
+provisional until the speech lasts ``confirm_speech_ms`` or a transcript holds a real word.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, replace
+
+BACKCHANNELS = frozenset({
+    "uh-huh", "uh huh", "uhhuh", "mm-hmm", "mm hmm", "mmhmm", "mhm", "mm", "hmm", "hm", "okay", "ok",
+    "right", "yeah", "yes", "yep", "yup", "sure", "alright", "all right", "i see", "got it", "cool",
+    "uh", "um", "ah", "oh", "huh", "mmm", "aha", "ha", "oh okay", "okay okay", "right right",
+    "yeah yeah", "yes yes", "uh-hum", "uh hum", "mm-mm",
+})
+# Whisper writes non-speech as "(coughing)", "[knocking]", "*cough*", or music notes.
+_NON_SPEECH = re.compile(r"[\(\[\*♪][^\)\]\*♪]*[\)\]\*♪]?")
+_PUNCT = re.compile(r"[^\w\s'-]")
+
+
+def real_words(text: str) -> list[str]:
+    """The words of ``text`` that carry meaning: no sound tags, no fillers or backchannels."""
+    cleaned = _PUNCT.sub(" ", _NON_SPEECH.sub(" ", text.lower()))
+    phrase = " ".join(cleaned.split())
+    if not phrase or phrase in BACKCHANNELS:
+        return []
+    return [w for w in phrase.split() if w.strip("-'") and w not in BACKCHANNELS]
+
+
+class Floor(enum.Enum):
+    AGENT_SILENT = "agent_silent"
+    AGENT_SPEAKING = "agent_speaking"
+    PAUSED_CALLER_SPEAKING = "paused_caller_speaking"  # held; the caller is talking
+    PAUSED_CHECKING = "paused_checking"  # held; the caller stopped, waiting for the words
+
+
+class Decision(enum.Enum):
+    NONE = "none"
+    PAUSE = "pause"
+    RESUME = "resume"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class InterruptionParams:
+    confirm_speech_ms: float = 700.0  # speech this long over the agent is a real barge-in
+    transcript_wait_ms: float = 900.0  # after the caller stops, wait this long for the words
+    min_real_words: int = 1
+
+
+@dataclass(frozen=True)
+class InterruptionState:
+    floor: Floor = Floor.AGENT_SILENT
+    onset_ms: float = 0.0  # caller speech onset that paused the agent
+    quiet_since_ms: float = 0.0  # when the caller stopped (PAUSED_CHECKING)
+
+
+@dataclass(frozen=True)
+class AgentStarted:
+    at_ms: float
+
+
+@dataclass(frozen=True)
+class AgentFinished:
+    at_ms: float
+
+
+@dataclass(frozen=True)
+class CallerSpeechStarted:
+    at_ms: float
+    onset_ms: float
+
+
+@dataclass(frozen=True)
+class CallerSpeechEnded:
+    at_ms: float
+
+
+@dataclass(frozen=True)
+class CallerWords:
+    at_ms: float
+    text: str
+    segment_final: bool  # the recognition of the whole burst, not an interim
+
+
+@dataclass(frozen=True)
+class Tick:
+    at_ms: float
+
+
+Event = AgentStarted | AgentFinished | CallerSpeechStarted | CallerSpeechEnded | CallerWords | Tick
+
+
+def step(state: InterruptionState, event: Event,
+         params: InterruptionParams) -> tuple[InterruptionState, Decision]:
+    """Advance the floor state by one event; returns the new state and what to do."""
+    floor = state.floor
+    paused = floor in (Floor.PAUSED_CALLER_SPEAKING, Floor.PAUSED_CHECKING)
+    silent = InterruptionState(Floor.AGENT_SILENT)
+    match event:
+        case AgentStarted():
+            return (replace(state, floor=Floor.AGENT_SPEAKING), Decision.NONE) if not paused \
+                else (state, Decision.NONE)
+        case AgentFinished():
+            return silent, Decision.NONE
+        case CallerSpeechStarted(at_ms=at, onset_ms=onset):
+            if floor == Floor.AGENT_SPEAKING:
+                return InterruptionState(Floor.PAUSED_CALLER_SPEAKING, onset_ms=onset), Decision.PAUSE
+            if floor == Floor.PAUSED_CHECKING:
+                return replace(state, floor=Floor.PAUSED_CALLER_SPEAKING), Decision.NONE
+            return state, Decision.NONE
+        case CallerSpeechEnded(at_ms=at):
+            if floor == Floor.PAUSED_CALLER_SPEAKING:
+                if at - state.onset_ms >= params.confirm_speech_ms:
+                    return silent, Decision.CANCEL
+                return replace(state, floor=Floor.PAUSED_CHECKING, quiet_since_ms=at), Decision.NONE
+            return state, Decision.NONE
+        case CallerWords(text=text, segment_final=final):
+            if not paused:
+                return state, Decision.NONE
+            if len(real_words(text)) >= params.min_real_words:
+                return silent, Decision.CANCEL
+            if final and floor == Floor.PAUSED_CHECKING:
+                return replace(state, floor=Floor.AGENT_SPEAKING), Decision.RESUME
+            return state, Decision.NONE
+        case Tick(at_ms=at):
+            if floor == Floor.PAUSED_CALLER_SPEAKING and at - state.onset_ms >= params.confirm_speech_ms:
+                return silent, Decision.CANCEL
+            if floor == Floor.PAUSED_CHECKING and at - state.quiet_since_ms >= params.transcript_wait_ms:
+                return replace(state, floor=Floor.AGENT_SPEAKING), Decision.RESUME
+            return state, Decision.NONE
+    return state, Decision.NONE

@@ -1,0 +1,60 @@
+"""Adapter for the dialogue manager: final transcripts in, replies out."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+from pipecat.frames.frames import Frame, StartFrame
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
+
+from intents.types import DialogueManager, Reply
+from pipeline.events import ReplyLogged
+from pipeline.frames import CallerTranscriptFrame, PlayoutReportFrame, ReplyFrame
+from pipeline.playout import PlayoutEventKind
+from pipeline.processors.base import CallContext
+
+
+class DialogueProcessor(FrameProcessor):
+    """Speaks the greeting at start, answers each final transcript, reports what was heard.
+
+    The dialogue runs in a worker thread: it may touch the store, and the loop must keep pacing
+    audio meanwhile.
+    """
+
+    def __init__(self, ctx: CallContext, dialogue: DialogueManager) -> None:
+        super().__init__(name="dialogue")
+        self._ctx = ctx
+        self._dialogue = dialogue
+        self._ids = itertools.count(1)
+        self.call_ended = asyncio.Event()
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        await super().process_frame(frame, direction)
+        await self.push_frame(frame, direction)
+        if isinstance(frame, StartFrame):
+            await self._say(await asyncio.to_thread(self._dialogue.greeting), caller_text="")
+        elif isinstance(frame, CallerTranscriptFrame):
+            if frame.kind == "partial":
+                self._dialogue.on_partial(frame.text)
+            elif frame.kind == "final" and frame.text.strip():
+                reply = await asyncio.to_thread(self._dialogue.on_final, frame.text)
+                await self._say(reply, caller_text=frame.text)
+        elif isinstance(frame, PlayoutReportFrame):
+            event = frame.event
+            if event.kind == PlayoutEventKind.CUT:
+                self._dialogue.on_heard(event.reply_text, event.heard_text)
+            elif event.kind == PlayoutEventKind.FINISHED and self._ending_reply == event.reply_id:
+                self.call_ended.set()
+
+    _ending_reply: int | None = None
+
+    async def _say(self, reply: Reply, caller_text: str) -> None:
+        reply_id = next(self._ids)
+        self._ctx.log.add(ReplyLogged(
+            reply_id, reply.text, reply.intent.value, self._ctx.clock.now_ms(), caller_text,
+            tuple((a.kind, a.order_id, a.amount, a.currency) for a in reply.actions), reply.end_call))
+        if reply.end_call:
+            self._ending_reply = reply_id
+        if reply.text:
+            await self.push_frame(ReplyFrame(reply_id=reply_id, reply=reply))

@@ -1,0 +1,86 @@
+"""Adapter for the interruption controller: VAD and words in, pause/resume/cancel out."""
+
+from __future__ import annotations
+
+import asyncio
+
+from pipecat.frames.frames import CancelFrame, EndFrame, Frame, StartFrame
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
+
+from pipeline import interruption as ic
+from pipeline.events import InterruptionLogged
+from pipeline.frames import CallerTranscriptFrame, CallerVadFrame, PlayoutControlFrame, PlayoutReportFrame
+from pipeline.playout import PlayoutEventKind
+from pipeline.processors.base import CallContext
+from pipeline.vad import VadEventKind
+
+_TICK_S = 0.02
+
+
+class InterruptionProcessor(FrameProcessor):
+    """Sits between recognition and dialogue, so it can also hold back the words of a backchannel.
+
+    A final transcript whose burst resumed the agent is swallowed: "uh-huh" is not a turn.
+    """
+
+    def __init__(self, ctx: CallContext, params: ic.InterruptionParams) -> None:
+        super().__init__(name="interruption")
+        self._ctx = ctx
+        self._params = params
+        self._state = ic.InterruptionState()
+        self._swallow_final = False
+        self._ticker: asyncio.Task | None = None
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        await super().process_frame(frame, direction)
+        if isinstance(frame, StartFrame):
+            self._ticker = self.create_task(self._tick_loop(), name="interruption-ticker")
+        elif isinstance(frame, (EndFrame, CancelFrame)) and self._ticker:
+            await self.cancel_task(self._ticker)
+            self._ticker = None
+        event = self._to_event(frame)
+        if event is not None:
+            await self._apply(event)
+        if isinstance(frame, CallerTranscriptFrame) and frame.kind == "final" and self._swallow_final:
+            self._swallow_final = False
+            return
+        await self.push_frame(frame, direction)
+
+    def _to_event(self, frame: Frame) -> ic.Event | None:
+        if isinstance(frame, CallerVadFrame):
+            e = frame.event
+            if e.kind == VadEventKind.SPEECH_START:
+                return ic.CallerSpeechStarted(e.at_ms, e.speech_start_ms)
+            if e.kind == VadEventKind.SPEECH_END:
+                return ic.CallerSpeechEnded(e.at_ms)
+        elif isinstance(frame, CallerTranscriptFrame) and frame.kind in ("partial", "segment"):
+            return ic.CallerWords(frame.at_ms, frame.text, segment_final=frame.kind == "segment")
+        elif isinstance(frame, PlayoutReportFrame):
+            kind = frame.event.kind
+            if kind == PlayoutEventKind.STARTED:
+                return ic.AgentStarted(frame.at_ms)
+            if kind in (PlayoutEventKind.FINISHED, PlayoutEventKind.CUT):
+                return ic.AgentFinished(frame.at_ms)
+        return None
+
+    async def _apply(self, event: ic.Event) -> None:
+        before = self._state.floor
+        self._state, decision = ic.step(self._state, event, self._params)
+        if decision == ic.Decision.NONE:
+            return
+        self._ctx.log.add(InterruptionLogged(decision.value, self._ctx.clock.now_ms()))
+        if decision == ic.Decision.PAUSE:
+            await self.push_frame(PlayoutControlFrame(action="pause"))
+        elif decision == ic.Decision.RESUME:
+            self._swallow_final = True
+            await self.push_frame(PlayoutControlFrame(action="resume"))
+        elif decision == ic.Decision.CANCEL:
+            self._swallow_final = False
+            if before != ic.Floor.AGENT_SILENT:
+                # InterruptionFrame flushes reply text and audio from every processor downstream.
+                await self.broadcast_interruption()
+
+    async def _tick_loop(self) -> None:
+        while True:
+            await asyncio.sleep(_TICK_S)
+            await self._apply(ic.Tick(self._ctx.clock.now_ms()))

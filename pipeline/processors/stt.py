@@ -1,0 +1,97 @@
+"""Incremental recognition: partials while the caller talks, a final when the turn ends."""
+
+from __future__ import annotations
+
+import asyncio
+
+from pipecat.frames.frames import CancelFrame, EndFrame, Frame, InputAudioRawFrame
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
+
+from pipeline.asr import Recognizer, Transcript
+from pipeline.events import FinalLogged, PartialLogged
+from pipeline.frames import CallerTranscriptFrame, CallerVadFrame
+from pipeline.processors.base import CallContext
+from pipeline.turn_audio import TurnAudio
+from pipeline.vad import VadEventKind
+
+
+class SttProcessor(FrameProcessor):
+    """One recognition at a time per call; partials are skipped while one is running."""
+
+    def __init__(self, ctx: CallContext, recognizer: Recognizer, turn: TurnAudio) -> None:
+        super().__init__(name="stt")
+        self._ctx = ctx
+        self._recognizer = recognizer
+        self._turn = turn
+        self._job: asyncio.Task | None = None
+        self._segment: asyncio.Task[Transcript] | None = None  # recognition of the last burst
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        await super().process_frame(frame, direction)
+        await self.push_frame(frame, direction)
+        if isinstance(frame, InputAudioRawFrame):
+            self._turn.push(frame.audio)
+            now = self._ctx.clock.now_ms()
+            if self._turn.partial_due(now) and self._idle():
+                self._turn.last_partial_ms = now
+                self._job = self.create_task(self._partial(), name="stt-partial")
+        elif isinstance(frame, CallerVadFrame):
+            await self._on_vad(frame)
+        elif isinstance(frame, (EndFrame, CancelFrame)):
+            await self._cancel_jobs()
+
+    def _idle(self) -> bool:
+        return (self._job is None or self._job.done()) and (
+            self._segment is None or self._segment.done())
+
+    async def _on_vad(self, frame: CallerVadFrame) -> None:
+        event, now = frame.event, self._ctx.clock.now_ms()
+        if event.kind == VadEventKind.SPEECH_START:
+            self._turn.start(event.speech_start_ms, now)
+            self._segment = None  # speech resumed: an earlier segment result misses the new words
+        elif event.kind == VadEventKind.SPEECH_END and self._turn.active:
+            audio, _ = self._turn.snapshot()
+            job = self.create_task(self._recognize(audio), name="stt-segment")
+            self._segment = job
+            self.create_task(self._announce_segment(job), name="stt-segment-announce")
+        elif event.kind == VadEventKind.TURN_END and self._turn.active:
+            self.create_task(self._final(now), name="stt-final")
+
+    async def _recognize(self, audio) -> Transcript:  # type: ignore[no-untyped-def]
+        return await asyncio.to_thread(self._recognizer.transcribe, audio)
+
+    async def _partial(self) -> None:
+        audio, _ = self._turn.snapshot()
+        result = await self._recognize(audio)
+        if result.text and self._turn.active:
+            at = self._ctx.clock.now_ms()
+            self._ctx.log.add(PartialLogged(result.text, at))
+            await self.push_frame(CallerTranscriptFrame(text=result.text, kind="partial", at_ms=at,
+                                                        speech_start_ms=self._turn.speech_start_ms))
+
+    async def _announce_segment(self, job: asyncio.Task[Transcript]) -> None:
+        result = await job
+        await self.push_frame(CallerTranscriptFrame(text=result.text, kind="segment",
+                                                    at_ms=self._ctx.clock.now_ms(),
+                                                    speech_start_ms=self._turn.speech_start_ms))
+
+    async def _final(self, turn_end_ms: float) -> None:
+        audio, _ = self._turn.snapshot()
+        speech_start_ms = self._turn.speech_start_ms
+        segment = self._segment
+        self._turn.reset()
+        self._segment = None
+        if segment is not None:
+            # Only silence arrived since SPEECH_END, so the segment's words are the turn's words.
+            result = await segment
+        else:
+            result = await self._recognize(audio)
+        at = self._ctx.clock.now_ms()
+        self._ctx.log.add(FinalLogged(result.text, at, turn_end_ms, speech_start_ms, result.compute_ms))
+        await self.push_frame(CallerTranscriptFrame(text=result.text, kind="final", at_ms=at,
+                                                    speech_start_ms=speech_start_ms))
+
+    async def _cancel_jobs(self) -> None:
+        for job in (self._job, self._segment):
+            if job and not job.done():
+                await self.cancel_task(job)

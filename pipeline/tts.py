@@ -1,0 +1,57 @@
+"""Speech synthesis with Piper, one clause at a time, resampled to the pipeline rate.
+
+The voice is loaded once per process (:func:`load_synthesizer`) and shared by every call; the
+ONNX runtime releases the GIL, so synthesis runs in worker threads while the loop keeps playing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import soxr
+
+from voices.registry import VOICES, model_file
+
+OUTPUT_RATE_HZ = 16_000
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    pcm: np.ndarray  # int16 mono at OUTPUT_RATE_HZ
+    compute_ms: float
+
+
+class Synthesizer:
+    """A loaded Piper voice. ``synthesize`` is blocking: call it from a worker thread."""
+
+    def __init__(self, voice_name: str = "en_US-joe-medium", onnx_threads: int = 1) -> None:
+        from piper import PiperVoice
+
+        spec = VOICES.get(voice_name)
+        if spec is None:
+            raise ValueError(f"unknown voice {voice_name!r}; known: {sorted(VOICES)}")
+        model = model_file(spec, f"{voice_name}.onnx")
+        config = model_file(spec, f"{voice_name}.onnx.json")
+        self.voice_name = voice_name
+        self._voice = PiperVoice.load(model, config_path=config)
+        self._native_rate_hz = int(self._voice.config.sample_rate)
+        self._lock = threading.Lock()
+
+    def synthesize(self, text: str) -> Synthesis:
+        """Speak ``text`` (one clause) as int16 PCM at 16 kHz."""
+        started_s = time.perf_counter()
+        with self._lock:
+            chunks = [c.audio_int16_array for c in self._voice.synthesize(text)]
+        native = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+        pcm = soxr.resample(native, self._native_rate_hz, OUTPUT_RATE_HZ).astype(np.int16)
+        return Synthesis(pcm, (time.perf_counter() - started_s) * 1000.0)
+
+
+@cache
+def load_synthesizer(voice_name: str = "en_US-joe-medium") -> Synthesizer:
+    """The process-wide shared synthesizer for ``voice_name`` (~1 s to load)."""
+    return Synthesizer(voice_name)

@@ -1,0 +1,189 @@
+"""Voice activity: per-window speech probabilities (Silero or WebRTC) and the turn state machine.
+
+Decisions live in :class:`VadTracker`, a pure state machine over (probability, time) that any test
+can drive with numbers. Models only produce probabilities. Silero's ONNX session is shared by all
+calls (``InferenceSession.run`` is thread-safe); each call keeps its own recurrent state.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Protocol
+
+import numpy as np
+
+from voices.registry import SILERO_VAD, model_file
+
+RATE_HZ = 16_000
+
+
+class SpeechModel(Protocol):
+    window_samples: int
+
+    def probability(self, window: np.ndarray) -> float:
+        """Speech probability 0..1 of one float32 window of ``window_samples`` at 16 kHz."""
+        ...
+
+    def reset(self) -> None: ...
+
+
+@cache
+def _silero_session():  # type: ignore[no-untyped-def]
+    import onnxruntime
+
+    opts = onnxruntime.SessionOptions()
+    opts.inter_op_num_threads = 1
+    opts.intra_op_num_threads = 1
+    return onnxruntime.InferenceSession(str(model_file(SILERO_VAD, "silero_vad.onnx")),
+                                        providers=["CPUExecutionProvider"], sess_options=opts)
+
+
+class SileroModel:
+    """Silero VAD v5: 512-sample (32 ms) windows at 16 kHz with a 64-sample context."""
+
+    window_samples = 512
+    _CONTEXT = 64
+
+    def __init__(self) -> None:
+        self._session = _silero_session()
+        self.reset()
+
+    def reset(self) -> None:
+        self._state = np.zeros((2, 1, 128), dtype=np.float32)
+        self._context = np.zeros((1, self._CONTEXT), dtype=np.float32)
+
+    def probability(self, window: np.ndarray) -> float:
+        x = np.concatenate([self._context, window.reshape(1, -1).astype(np.float32)], axis=1)
+        out, self._state = self._session.run(
+            None, {"input": x, "state": self._state, "sr": np.array(RATE_HZ, dtype=np.int64)})
+        self._context = x[:, -self._CONTEXT:]
+        return float(out[0][0])
+
+
+class WebRtcModel:
+    """WebRTC's GMM VAD on 20 ms windows; gives 0 or 1. ``mode`` 0 (lenient) to 3 (strict)."""
+
+    window_samples = 320
+
+    def __init__(self, mode: int = 3) -> None:
+        import webrtcvad
+
+        self._vad = webrtcvad.Vad(mode)
+
+    def reset(self) -> None:
+        pass
+
+    def probability(self, window: np.ndarray) -> float:
+        pcm = (np.clip(window, -1.0, 1.0) * 32767).astype(np.int16).tobytes()
+        return 1.0 if self._vad.is_speech(pcm, RATE_HZ) else 0.0
+
+
+def make_speech_model(name: str) -> SpeechModel:
+    if name == "silero":
+        return SileroModel()
+    if name == "webrtc":
+        return WebRtcModel()
+    raise ValueError(f"unknown VAD {name!r}: use 'silero' or 'webrtc'")
+
+
+class VadState(enum.Enum):
+    SILENCE = "silence"
+    SPEECH = "speech"  # the caller is talking
+    PAUSE = "pause"  # talked, now quiet, but the turn may go on
+
+
+class VadEventKind(enum.Enum):
+    SPEECH_START = "speech_start"
+    SPEECH_END = "speech_end"  # short silence: the caller paused
+    TURN_END = "turn_end"  # long silence: the turn is over
+
+
+@dataclass(frozen=True)
+class VadEvent:
+    kind: VadEventKind
+    at_ms: float  # when the decision was made (end of the deciding window)
+    speech_start_ms: float  # onset of the speech this event belongs to
+
+
+@dataclass(frozen=True)
+class VadParams:
+    threshold: float = 0.5
+    start_ms: float = 32.0  # voiced audio needed to call it speech
+    stop_ms: float = 200.0  # silence that ends a stretch of speech
+    turn_end_ms: float = 500.0  # silence (from the last voiced window) that ends the turn
+
+
+@dataclass
+class _Track:
+    state: VadState = VadState.SILENCE
+    voiced_ms: float = 0.0
+    onset_ms: float = 0.0
+    last_voiced_ms: float = 0.0
+    speech_start_ms: float = 0.0
+
+
+@dataclass
+class VadTracker:
+    """Turns per-window probabilities into speech and turn events. Pure: no clock, no audio."""
+
+    params: VadParams = field(default_factory=VadParams)
+    _t: _Track = field(default_factory=_Track)
+
+    @property
+    def state(self) -> VadState:
+        return self._t.state
+
+    def reset(self) -> None:
+        self._t = _Track()
+
+    def update(self, probability: float, window_end_ms: float, window_ms: float) -> list[VadEvent]:
+        """Feed one window's probability; returns the events it caused (usually none)."""
+        p, t = self.params, self._t
+        voiced = probability >= p.threshold
+        events: list[VadEvent] = []
+        if voiced:
+            if t.voiced_ms == 0.0:
+                t.onset_ms = window_end_ms - window_ms
+            t.voiced_ms += window_ms
+            t.last_voiced_ms = window_end_ms
+            if t.state != VadState.SPEECH and t.voiced_ms >= p.start_ms:
+                if t.state == VadState.SILENCE:
+                    t.speech_start_ms = t.onset_ms
+                t.state = VadState.SPEECH
+                events.append(VadEvent(VadEventKind.SPEECH_START, window_end_ms, t.onset_ms))
+            return events
+        t.voiced_ms = 0.0
+        silent_ms = window_end_ms - t.last_voiced_ms
+        if t.state == VadState.SPEECH and silent_ms >= p.stop_ms:
+            t.state = VadState.PAUSE
+            events.append(VadEvent(VadEventKind.SPEECH_END, window_end_ms, t.speech_start_ms))
+        if t.state == VadState.PAUSE and silent_ms >= p.turn_end_ms:
+            t.state = VadState.SILENCE
+            events.append(VadEvent(VadEventKind.TURN_END, window_end_ms, t.speech_start_ms))
+        return events
+
+
+class VadStream:
+    """Frames of int16 PCM in, events out: buffers into the model's window size."""
+
+    def __init__(self, model: SpeechModel, params: VadParams) -> None:
+        self.model = model
+        self.tracker = VadTracker(params)
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._window_ms = model.window_samples * 1000.0 / RATE_HZ
+        self.last_probability = 0.0
+
+    def push(self, pcm: bytes, frame_end_ms: float) -> list[VadEvent]:
+        """Feed caller audio ending at ``frame_end_ms`` of call time."""
+        samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
+        self._pending = np.concatenate([self._pending, samples])
+        n = self.model.window_samples
+        events: list[VadEvent] = []
+        while len(self._pending) >= n:
+            window, self._pending = self._pending[:n], self._pending[n:]
+            end_ms = frame_end_ms - len(self._pending) * 1000.0 / RATE_HZ
+            self.last_probability = self.model.probability(window)
+            events.extend(self.tracker.update(self.last_probability, end_ms, self._window_ms))
+        return events

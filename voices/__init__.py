@@ -1,0 +1,1 @@
+"""Which model or voice to load, from which PyPI package, with which checksums."""
