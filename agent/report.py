@@ -116,4 +116,5 @@ def build_report(name: str, call_id: str, spoken: list[Spoken], log: CallLog, ca
         "caller": caller_entries(spoken, log, agent, caller_pcm, agent_pcm),
         "agent": [{k: v for k, v in asdict(a).items()} for a in agent],
         "store_changes": store_changes,
+        "events": [{"type": type(e).__name__, **asdict(e)} for e in log.events],
     }

@@ -38,6 +38,7 @@ def real_words(text: str) -> list[str]:
 class Floor(enum.Enum):
     AGENT_SILENT = "agent_silent"
     AGENT_SPEAKING = "agent_speaking"
+    PAUSED_ONSET = "paused_onset"  # held on a level onset; the VAD model has not confirmed speech
     PAUSED_CALLER_SPEAKING = "paused_caller_speaking"  # held; the caller is talking
     PAUSED_CHECKING = "paused_checking"  # held; the caller stopped, waiting for the words
 
@@ -80,6 +81,17 @@ class CallerSpeechStarted:
 
 
 @dataclass(frozen=True)
+class CallerOnset:
+    at_ms: float
+    onset_ms: float
+
+
+@dataclass(frozen=True)
+class CallerOnsetRejected:
+    at_ms: float
+
+
+@dataclass(frozen=True)
 class CallerSpeechEnded:
     at_ms: float
 
@@ -96,14 +108,17 @@ class Tick:
     at_ms: float
 
 
-Event = AgentStarted | AgentFinished | CallerSpeechStarted | CallerSpeechEnded | CallerWords | Tick
+Event = (AgentStarted | AgentFinished | CallerOnset | CallerOnsetRejected | CallerSpeechStarted
+         | CallerSpeechEnded | CallerWords | Tick)
+
+PAUSED = (Floor.PAUSED_ONSET, Floor.PAUSED_CALLER_SPEAKING, Floor.PAUSED_CHECKING)
 
 
 def step(state: InterruptionState, event: Event,
          params: InterruptionParams) -> tuple[InterruptionState, Decision]:
     """Advance the floor state by one event; returns the new state and what to do."""
     floor = state.floor
-    paused = floor in (Floor.PAUSED_CALLER_SPEAKING, Floor.PAUSED_CHECKING)
+    paused = floor in PAUSED
     silent = InterruptionState(Floor.AGENT_SILENT)
     match event:
         case AgentStarted():
@@ -111,9 +126,20 @@ def step(state: InterruptionState, event: Event,
                 else (state, Decision.NONE)
         case AgentFinished():
             return silent, Decision.NONE
-        case CallerSpeechStarted(at_ms=at, onset_ms=onset):
+        case CallerOnset(onset_ms=onset):
+            if floor == Floor.AGENT_SPEAKING:
+                return InterruptionState(Floor.PAUSED_ONSET, onset_ms=onset), Decision.PAUSE
+            return state, Decision.NONE
+        case CallerOnsetRejected():
+            if floor == Floor.PAUSED_ONSET:
+                return replace(state, floor=Floor.AGENT_SPEAKING), Decision.RESUME
+            return state, Decision.NONE
+        case CallerSpeechStarted(onset_ms=onset):
             if floor == Floor.AGENT_SPEAKING:
                 return InterruptionState(Floor.PAUSED_CALLER_SPEAKING, onset_ms=onset), Decision.PAUSE
+            if floor == Floor.PAUSED_ONSET:
+                return replace(state, floor=Floor.PAUSED_CALLER_SPEAKING,
+                               onset_ms=min(state.onset_ms, onset)), Decision.NONE
             if floor == Floor.PAUSED_CHECKING:
                 return replace(state, floor=Floor.PAUSED_CALLER_SPEAKING), Decision.NONE
             return state, Decision.NONE
@@ -132,6 +158,8 @@ def step(state: InterruptionState, event: Event,
                 return replace(state, floor=Floor.AGENT_SPEAKING), Decision.RESUME
             return state, Decision.NONE
         case Tick(at_ms=at):
+            if floor == Floor.PAUSED_ONSET and at - state.onset_ms >= params.transcript_wait_ms:
+                return replace(state, floor=Floor.AGENT_SPEAKING), Decision.RESUME
             if floor == Floor.PAUSED_CALLER_SPEAKING and at - state.onset_ms >= params.confirm_speech_ms:
                 return silent, Decision.CANCEL
             if floor == Floor.PAUSED_CHECKING and at - state.quiet_since_ms >= params.transcript_wait_ms:

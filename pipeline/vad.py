@@ -95,6 +95,8 @@ class VadState(enum.Enum):
 
 
 class VadEventKind(enum.Enum):
+    ONSET = "onset"  # a sudden rise in level: maybe speech, the model has not confirmed yet
+    ONSET_REJECTED = "onset_rejected"  # the model did not confirm the onset in time
     SPEECH_START = "speech_start"
     SPEECH_END = "speech_end"  # short silence: the caller paused
     TURN_END = "turn_end"  # long silence: the turn is over
@@ -113,6 +115,9 @@ class VadParams:
     start_ms: float = 32.0  # voiced audio needed to call it speech
     stop_ms: float = 200.0  # silence that ends a stretch of speech
     turn_end_ms: float = 500.0  # silence (from the last voiced window) that ends the turn
+    onset_rise_db: float = 15.0  # level jump over the noise floor that announces an onset
+    onset_min_dbfs: float = -42.0  # ... and the level it must reach
+    onset_confirm_ms: float = 160.0  # the model must call it speech within this, or it is rejected
 
 
 @dataclass
@@ -165,12 +170,60 @@ class VadTracker:
         return events
 
 
+@dataclass
+class OnsetDetector:
+    """Level-based onset on 20 ms frames, ahead of the model.
+
+    Why: Silero needs one to two 32 ms windows of speech before it is confident, which alone costs
+    60-100 ms. A jump in level is visible in the first frame. The onset is only a candidate: the
+    interruption controller pauses on it, and resumes if the model does not confirm speech within
+    ``onset_confirm_ms``. The noise floor follows the quiet level slowly so steady line noise never
+    counts as an onset.
+    """
+
+    params: VadParams = field(default_factory=VadParams)
+    floor_dbfs: float = -70.0
+    armed: bool = True
+    pending_since_ms: float | None = None
+
+    def update(self, level_dbfs: float, frame_end_ms: float, frame_ms: float,
+               speaking: bool) -> list[VadEvent]:
+        p = self.params
+        events: list[VadEvent] = []
+        if self.pending_since_ms is not None:
+            if speaking:
+                self.pending_since_ms = None
+            elif frame_end_ms - self.pending_since_ms >= p.onset_confirm_ms:
+                events.append(VadEvent(VadEventKind.ONSET_REJECTED, frame_end_ms, self.pending_since_ms))
+                self.pending_since_ms = None
+        rise = level_dbfs - self.floor_dbfs
+        if self.armed and not speaking and rise >= p.onset_rise_db and level_dbfs >= p.onset_min_dbfs:
+            self.armed = False
+            self.pending_since_ms = frame_end_ms - frame_ms
+            events.append(VadEvent(VadEventKind.ONSET, frame_end_ms, frame_end_ms - frame_ms))
+        if level_dbfs < self.floor_dbfs + 6.0:
+            self.armed = self.armed or (not speaking and self.pending_since_ms is None)
+        # fast down, slow up: the floor is the quiet level, not the speech level
+        if level_dbfs < self.floor_dbfs:
+            self.floor_dbfs = 0.7 * self.floor_dbfs + 0.3 * level_dbfs
+        elif not speaking and self.pending_since_ms is None:
+            self.floor_dbfs += min(level_dbfs - self.floor_dbfs, 0.5) * 0.1
+        return events
+
+
+def level_dbfs(samples: np.ndarray) -> float:
+    """RMS level of float samples in -1..1, in dBFS."""
+    rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
+    return 20.0 * float(np.log10(max(rms, 1e-6)))
+
+
 class VadStream:
     """Frames of int16 PCM in, events out: buffers into the model's window size."""
 
     def __init__(self, model: SpeechModel, params: VadParams) -> None:
         self.model = model
         self.tracker = VadTracker(params)
+        self.onset = OnsetDetector(params)
         self._pending = np.zeros(0, dtype=np.float32)
         self._window_ms = model.window_samples * 1000.0 / RATE_HZ
         self.last_probability = 0.0
@@ -180,7 +233,9 @@ class VadStream:
         samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
         self._pending = np.concatenate([self._pending, samples])
         n = self.model.window_samples
-        events: list[VadEvent] = []
+        speaking = self.tracker.state == VadState.SPEECH
+        events = self.onset.update(level_dbfs(samples), frame_end_ms, len(samples) * 1000.0 / RATE_HZ,
+                                   speaking)
         while len(self._pending) >= n:
             window, self._pending = self._pending[:n], self._pending[n:]
             end_ms = frame_end_ms - len(self._pending) * 1000.0 / RATE_HZ

@@ -49,6 +49,10 @@ class InterruptionProcessor(FrameProcessor):
     def _to_event(self, frame: Frame) -> ic.Event | None:
         if isinstance(frame, CallerVadFrame):
             e = frame.event
+            if e.kind == VadEventKind.ONSET:
+                return ic.CallerOnset(e.at_ms, e.speech_start_ms)
+            if e.kind == VadEventKind.ONSET_REJECTED:
+                return ic.CallerOnsetRejected(e.at_ms)
             if e.kind == VadEventKind.SPEECH_START:
                 return ic.CallerSpeechStarted(e.at_ms, e.speech_start_ms)
             if e.kind == VadEventKind.SPEECH_END:
@@ -72,7 +76,8 @@ class InterruptionProcessor(FrameProcessor):
         if decision == ic.Decision.PAUSE:
             await self.push_frame(PlayoutControlFrame(action="pause"))
         elif decision == ic.Decision.RESUME:
-            self._swallow_final = True
+            # The burst's words were only a backchannel: its final transcript is not a turn.
+            self._swallow_final = before == ic.Floor.PAUSED_CHECKING
             await self.push_frame(PlayoutControlFrame(action="resume"))
         elif decision == ic.Decision.CANCEL:
             self._swallow_final = False
