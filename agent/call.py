@@ -94,9 +94,10 @@ class CallPipeline:
     async def run(self) -> None:
         """Run the call until ``end()``/``aclose()`` (or the pipeline stops by itself)."""
         runner = WorkerRunner(handle_sigint=False)
+        await runner.add_workers(self._worker)
         log.info("call started", extra={"call_id": self.call_id})
         try:
-            await runner.run(self._worker)
+            await runner.run()
         finally:
             log.info("call ended", extra={"call_id": self.call_id})
 

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
+from collections.abc import Callable
 
 from pipecat.frames.frames import Frame, StartFrame
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
-from intents.types import DialogueManager, Reply
+from intents.types import DialogueManager, Intent, Reply
 from pipeline.events import ReplyLogged
 from pipeline.frames import CallerTranscriptFrame, PlayoutReportFrame, ReplyFrame
 from pipeline.playout import PlayoutEventKind
 from pipeline.processors.base import CallContext
+
+log = logging.getLogger(__name__)
+
+# Spoken when the dialogue itself fails: the call stays up and the caller knows what happens next.
+FALLBACK = Reply("Sorry, something went wrong on my side. Could you say that again?", Intent.OTHER)
 
 
 class DialogueProcessor(FrameProcessor):
@@ -33,12 +40,12 @@ class DialogueProcessor(FrameProcessor):
         await super().process_frame(frame, direction)
         await self.push_frame(frame, direction)
         if isinstance(frame, StartFrame):
-            await self._say(await asyncio.to_thread(self._dialogue.greeting), caller_text="")
+            await self._say(await self._decide(self._dialogue.greeting), caller_text="")
         elif isinstance(frame, CallerTranscriptFrame):
             if frame.kind == "partial":
                 self._dialogue.on_partial(frame.text)
             elif frame.kind == "final" and frame.text.strip():
-                reply = await asyncio.to_thread(self._dialogue.on_final, frame.text)
+                reply = await self._decide(self._dialogue.on_final, frame.text)
                 await self._say(reply, caller_text=frame.text)
         elif isinstance(frame, PlayoutReportFrame):
             event = frame.event
@@ -48,6 +55,14 @@ class DialogueProcessor(FrameProcessor):
                 self.call_ended.set()
 
     _ending_reply: int | None = None
+
+    async def _decide(self, fn: Callable[..., Reply], *args: str) -> Reply:
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except Exception as exc:  # a bug or an outage must not end the call
+            log.error("dialogue failed (%s); speaking the fallback", type(exc).__name__,
+                      extra={"call_id": self._ctx.call_id}, exc_info=True)
+            return FALLBACK
 
     async def _say(self, reply: Reply, caller_text: str) -> None:
         reply_id = next(self._ids)

@@ -1,0 +1,89 @@
+"""VAD: the turn state machine on numbers, the level onset, and the real models on real audio."""
+
+import numpy as np
+import pytest
+
+from agent.audio_files import speak_text
+from pipeline.vad import (OnsetDetector, SileroModel, VadEventKind, VadParams, VadStream, VadTracker,
+                          WebRtcModel, level_dbfs)
+
+
+def kinds(events):
+    return [e.kind for e in events]
+
+
+def test_tracker_speech_pause_turn_end():
+    t = VadTracker(VadParams(threshold=0.5, start_ms=32, stop_ms=200, turn_end_ms=500))
+    out = []
+    ms = 0.0
+    for p in [0.1] * 3 + [0.9] * 10 + [0.1] * 20:
+        ms += 32
+        out += t.update(p, ms, 32)
+    assert kinds(out) == [VadEventKind.SPEECH_START, VadEventKind.SPEECH_END, VadEventKind.TURN_END]
+    start, end, turn = out
+    assert start.speech_start_ms == pytest.approx(96)  # onset = start of the first voiced window
+    assert end.at_ms - 13 * 32 == pytest.approx(224)  # first window with >= 200 ms of silence
+    assert turn.at_ms - 13 * 32 >= 500
+
+
+def test_tracker_pause_shorter_than_turn_end_keeps_turn():
+    t = VadTracker(VadParams(stop_ms=200, turn_end_ms=500))
+    out, ms = [], 0.0
+    for p in [0.9] * 5 + [0.1] * 10 + [0.9] * 5 + [0.1] * 20:
+        ms += 32
+        out += t.update(p, ms, 32)
+    assert kinds(out) == [VadEventKind.SPEECH_START, VadEventKind.SPEECH_END, VadEventKind.SPEECH_START,
+                          VadEventKind.SPEECH_END, VadEventKind.TURN_END]
+    assert out[2].speech_start_ms == 480  # a SPEECH_START carries the onset of its own burst
+    assert out[4].speech_start_ms == 0  # the TURN_END carries the start of the whole turn
+
+
+def test_onset_detector_fires_on_rise_not_on_steady_noise():
+    det = OnsetDetector(VadParams(onset_rise_db=15, onset_min_dbfs=-42, onset_confirm_ms=160))
+    events, ms = [], 0.0
+    for _ in range(50):  # steady line noise at -50 dBFS
+        ms += 20
+        events += det.update(-50.0, ms, 20, speaking=False)
+    assert events == []
+    ms += 20
+    events += det.update(-20.0, ms, 20, speaking=False)
+    assert kinds(events) == [VadEventKind.ONSET]
+    for _ in range(10):  # the model never confirms
+        ms += 20
+        events += det.update(-20.0, ms, 20, speaking=False)
+    assert kinds(events) == [VadEventKind.ONSET, VadEventKind.ONSET_REJECTED]
+
+
+def test_level_dbfs():
+    assert level_dbfs(np.zeros(320)) < -100
+    assert level_dbfs(np.ones(320) * 0.5) == pytest.approx(-6.02, abs=0.01)
+
+
+@pytest.fixture(scope="module")
+def speech():
+    pcm = speak_text("Hello, I am calling about my order.", voice="en-gb-scotland")
+    silence = np.zeros(16000, dtype=np.int16)
+    return np.concatenate([silence, pcm, silence, silence])
+
+
+@pytest.mark.parametrize("model_factory", [SileroModel, WebRtcModel])
+def test_real_models_find_the_speech(speech, model_factory):
+    stream = VadStream(model_factory(), VadParams())
+    events = []
+    for i in range(0, len(speech) - 319, 320):
+        events += stream.push(speech[i:i + 320].tobytes(), (i + 320) / 16.0)
+    starts = [e for e in events if e.kind == VadEventKind.SPEECH_START]
+    turn_ends = [e for e in events if e.kind == VadEventKind.TURN_END]
+    assert starts and turn_ends
+    assert 900 <= starts[0].speech_start_ms <= 1300  # the speech begins at 1000 ms
+    assert turn_ends[-1].at_ms > starts[0].at_ms
+
+
+def test_silero_ignores_silence_and_hum():
+    t = np.arange(16000 * 2) / 16000
+    hum = (0.05 * np.sin(2 * np.pi * 50 * t) * 32767).astype(np.int16)
+    stream = VadStream(SileroModel(), VadParams())
+    events = []
+    for i in range(0, len(hum) - 319, 320):
+        events += stream.push(hum[i:i + 320].tobytes(), (i + 320) / 16.0)
+    assert VadEventKind.SPEECH_START not in kinds(events)
