@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from pipecat.frames.frames import EndFrame
 from pipecat.pipeline.pipeline import Pipeline
@@ -50,6 +52,34 @@ def load_models(config: AgentConfig) -> Models:
     """Load (or reuse) the ASR model and the voice named in ``config``; ~1.5 s the first time."""
     return Models(load_recognizer(config.asr.model, config.asr.cpu_threads),
                   load_synthesizer(config.tts.voice))
+
+
+class CallSession(Protocol):
+    """What drives a call from outside (simulation, server): ours or a baseline pipeline."""
+
+    call_id: str
+    log: CallLog
+
+    @property
+    def agent_hung_up(self) -> asyncio.Event: ...
+
+    async def run(self) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+# (source, sink, dialogue, clock, call_id) -> a call ready to run
+CallFactory = Callable[[AudioSource, AudioSink, DialogueManager, Clock, str], CallSession]
+
+
+def our_call_factory(config: AgentConfig, models: Models) -> CallFactory:
+    """Calls built from this project's pipeline with ``config`` over shared ``models``."""
+
+    def make(source: AudioSource, sink: AudioSink, dialogue: DialogueManager, clock: Clock,
+             call_id: str) -> CallSession:
+        return CallPipeline(config, models, source, sink, dialogue, clock=clock, call_id=call_id)
+
+    return make
 
 
 class CallPipeline:

@@ -29,7 +29,7 @@ def _config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from agent.call import load_models
+    from agent.call import load_models, our_call_factory
     from agent.scenario import load_scenario
     from agent.simulate import run_simulation, transcript_text
 
@@ -40,7 +40,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     print("Loading models...", flush=True)
     models = load_models(config)
     print("Playing the call in real time...", flush=True)
-    result = asyncio.run(run_simulation(scenario, out_dir, config, models, progress=sys.stdout.isatty()))
+    result = asyncio.run(run_simulation(scenario, out_dir, config, our_call_factory(config, models),
+                                       progress=sys.stdout.isatty()))
     print(transcript_text(result.report))
     print(f"{'caller utterance':<40} {'response ms':>11} {'interrupt ms (wav)':>18}  outcome")
     for c in result.report["caller"]:

@@ -27,27 +27,27 @@ class _Section(BaseModel):
 
 class VadConfig(_Section):
     model: Literal["silero", "webrtc"] = "silero"
-    threshold: float = Field(0.5, gt=0, lt=1)
-    start_ms: float = Field(32.0, ge=0)
-    stop_ms: float = Field(200.0, gt=0)
-    turn_end_ms: float = Field(500.0, gt=0)
+    threshold: float = Field(default=0.5, gt=0, lt=1)
+    start_ms: float = Field(default=32.0, ge=0)
+    stop_ms: float = Field(default=200.0, gt=0)
+    turn_end_ms: float = Field(default=500.0, gt=0)
 
 
 class AsrConfig(_Section):
     model: Literal["tiny.en"] = "tiny.en"
-    cpu_threads: int = Field(2, ge=1, le=16)
-    partial_interval_ms: float = Field(500.0, ge=100)
-    preroll_ms: float = Field(300.0, ge=0)
+    cpu_threads: int = Field(default=2, ge=1, le=16)
+    partial_interval_ms: float = Field(default=500.0, ge=100)
+    preroll_ms: float = Field(default=300.0, ge=0)
 
 
 class TtsConfig(_Section):
     voice: Literal["en_US-joe-medium"] = "en_US-joe-medium"
-    min_clause_words: int = Field(3, ge=1)
+    min_clause_words: int = Field(default=3, ge=1)
 
 
 class InterruptionConfig(_Section):
-    confirm_speech_ms: float = Field(700.0, gt=0)
-    transcript_wait_ms: float = Field(900.0, gt=0)
+    confirm_speech_ms: float = Field(default=700.0, gt=0)
+    transcript_wait_ms: float = Field(default=900.0, gt=0)
 
 
 class DialogueConfig(_Section):
@@ -56,11 +56,11 @@ class DialogueConfig(_Section):
 
 
 class AgentConfig(_Section):
-    vad: VadConfig = VadConfig()
-    asr: AsrConfig = AsrConfig()
-    tts: TtsConfig = TtsConfig()
-    interruption: InterruptionConfig = InterruptionConfig()
-    dialogue: DialogueConfig = DialogueConfig()
+    vad: VadConfig = Field(default_factory=VadConfig)
+    asr: AsrConfig = Field(default_factory=AsrConfig)
+    tts: TtsConfig = Field(default_factory=TtsConfig)
+    interruption: InterruptionConfig = Field(default_factory=InterruptionConfig)
+    dialogue: DialogueConfig = Field(default_factory=DialogueConfig)
 
     def vad_params(self) -> VadParams:
         v = self.vad

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from agent.audio_files import read_wav, speak_text, write_wav
-from agent.call import CallPipeline, Models, load_models
+from agent.call import CallFactory, CallSession, load_models, our_call_factory
 from agent.config import AgentConfig
 from agent.report import build_report
 from agent.scenario import AnswerRule, CallerTurn, Scenario
@@ -73,8 +73,9 @@ class _ScenarioStore:
         if config.dialogue.kind == "after_sales":
             from agent.store import open_store
 
-            clock = (lambda: scenario.now) if scenario.now else None
-            self.store = open_store(f"sqlite:///{self._tmp.name}/sim.db", clock=clock)
+            now = scenario.now
+            self.store = open_store(f"sqlite:///{self._tmp.name}/sim.db",
+                                    clock=(lambda: now) if now is not None else None)
             if scenario.fixtures:
                 self.store.load_fixtures(scenario.fixtures)
 
@@ -100,9 +101,14 @@ class _ScenarioStore:
 
 
 async def run_simulation(scenario: Scenario, out_dir: Path, config: AgentConfig,
-                         models: Models | None = None, progress: bool = False) -> SimulationResult:
-    """Play ``scenario`` in real time; write the outputs into ``out_dir`` (created if needed)."""
-    models = models or load_models(config)
+                         call_factory: CallFactory | None = None,
+                         progress: bool = False) -> SimulationResult:
+    """Play ``scenario`` in real time; write the outputs into ``out_dir`` (created if needed).
+
+    ``call_factory`` builds the pipeline under test (default: ours, with models loaded once per
+    process); the benchmark passes a stock-pipecat one for its baseline.
+    """
+    call_factory = call_factory or our_call_factory(config, load_models(config))
     turns = [_turn_line(t) for t in scenario.turns]
     answers = [_answer_line(a) for a in scenario.answers]
     call_id = f"sim-{uuid.uuid4().hex[:8]}"
@@ -110,8 +116,7 @@ async def run_simulation(scenario: Scenario, out_dir: Path, config: AgentConfig,
     try:
         clock = MonotonicClock()
         mic, speaker = CallerMic(clock), AgentSpeaker()
-        call = CallPipeline(config, models, mic, speaker, store.dialogue(config, scenario.now),
-                            clock=clock, call_id=call_id)
+        call = call_factory(mic, speaker, store.dialogue(config, scenario.now), clock, call_id)
         caller = SimulatedCaller(turns, answers, mic, speaker, call.log, clock, call.agent_hung_up)
         ended_by = await _drive(call, caller, clock, scenario.max_call_s, progress)
         duration_ms = clock.now_ms()
@@ -125,7 +130,7 @@ async def run_simulation(scenario: Scenario, out_dir: Path, config: AgentConfig,
     return SimulationResult(report, out_dir)
 
 
-async def _drive(call: CallPipeline, caller: SimulatedCaller, clock: MonotonicClock,
+async def _drive(call: CallSession, caller: SimulatedCaller, clock: MonotonicClock,
                  max_call_s: float, progress: bool) -> str:
     pipeline_task = asyncio.create_task(call.run(), name=f"call-{call.call_id}")
     caller_task = asyncio.create_task(caller.run(), name=f"caller-{call.call_id}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 
-class Intent(str, enum.Enum):
+class Intent(enum.StrEnum):
     ORDER_STATUS = "order_status"
     CUSTOMS_DELAY = "customs_delay"
     DELIVERED_NOT_RECEIVED = "delivered_not_received"

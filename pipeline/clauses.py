@@ -62,6 +62,9 @@ def heard_prefix(reply: str, clause: Clause, fraction_played: float) -> str:
         return reply[: clause.end]
     cut = clause.start + int(len(clause.text) * fraction)
     # back to the end of the last complete word before the cut
-    while cut > clause.start and not reply[cut - 1].isspace() and (cut >= len(reply) or not reply[cut].isspace()):
+    def mid_word(i: int) -> bool:
+        return not reply[i - 1].isspace() and (i >= len(reply) or not reply[i].isspace())
+
+    while cut > clause.start and mid_word(cut):
         cut -= 1
     return reply[:cut].rstrip(" ,;:-")

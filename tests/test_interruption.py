@@ -36,7 +36,8 @@ def test_real_word_in_partial_cancels_before_confirmation():
     assert ds == [ic.Decision.NONE, ic.Decision.PAUSE, ic.Decision.CANCEL]
 
 
-@pytest.mark.parametrize("said", ["Uh-huh.", "Mm-hmm", "okay", "Right.", "Yeah.", "(coughing)", "", "[knocking]"])
+@pytest.mark.parametrize("said", ["Uh-huh.", "Mm-hmm", "okay", "Right.", "Yeah.", "(coughing)", "",
+                                  "[knocking]"])
 def test_backchannel_or_noise_resumes(said):
     state, ds = run([ic.AgentStarted(0), ic.CallerOnset(1000, 990), ic.CallerSpeechStarted(1050, 990),
                      ic.CallerSpeechEnded(1400), ic.CallerWords(1500, said, segment_final=True)])

@@ -4,8 +4,16 @@ import numpy as np
 import pytest
 
 from agent.audio_files import speak_text
-from pipeline.vad import (OnsetDetector, SileroModel, VadEventKind, VadParams, VadStream, VadTracker,
-                          WebRtcModel, level_dbfs)
+from pipeline.vad import (
+    OnsetDetector,
+    SileroModel,
+    VadEventKind,
+    VadParams,
+    VadStream,
+    VadTracker,
+    WebRtcModel,
+    level_dbfs,
+)
 
 
 def kinds(events):
