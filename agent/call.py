@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from pipecat.frames.frames import EndFrame
+from pipecat.audio.dtmf.types import KeypadEntry
+from pipecat.frames.frames import EndFrame, InputDTMFFrame
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.workers.runner import WorkerRunner
@@ -130,6 +131,10 @@ class CallPipeline:
             await runner.run()
         finally:
             log.info("call ended", extra={"call_id": self.call_id})
+
+    async def send_dtmf(self, key: str) -> None:
+        """A keypad press from the caller ("0"-"9", "*", "#"); unknown keys raise ValueError."""
+        await self._worker.queue_frame(InputDTMFFrame(button=KeypadEntry(key)))
 
     async def end(self) -> None:
         """Graceful stop: an EndFrame travels the pipeline after what is queued."""

@@ -7,7 +7,7 @@ import itertools
 import logging
 from collections.abc import Callable
 
-from pipecat.frames.frames import Frame, StartFrame
+from pipecat.frames.frames import Frame, InputDTMFFrame, StartFrame
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from intents.types import DialogueManager, Intent, Reply
@@ -47,6 +47,10 @@ class DialogueProcessor(FrameProcessor):
             elif frame.kind == "final" and frame.text.strip():
                 reply = await self._decide(self._dialogue.on_final, frame.text)
                 await self._say(reply, caller_text=frame.text)
+        elif isinstance(frame, InputDTMFFrame):
+            key_reply = await self._decide_dtmf(str(frame.button.value))
+            if key_reply is not None:
+                await self._say(key_reply, caller_text=f"[keypad {frame.button.value}]")
         elif isinstance(frame, PlayoutReportFrame):
             event = frame.event
             if event.kind == PlayoutEventKind.CUT:
@@ -55,6 +59,14 @@ class DialogueProcessor(FrameProcessor):
                 self.call_ended.set()
 
     _ending_reply: int | None = None
+
+    async def _decide_dtmf(self, key: str) -> Reply | None:
+        try:
+            return await asyncio.to_thread(self._dialogue.on_dtmf, key)
+        except Exception as exc:
+            log.error("dialogue failed on a keypress (%s)", type(exc).__name__,
+                      extra={"call_id": self._ctx.call_id}, exc_info=True)
+            return FALLBACK
 
     async def _decide(self, fn: Callable[..., Reply], *args: str) -> Reply:
         try:
