@@ -1,0 +1,247 @@
+"""The stateful shell around the pure core: understand, fetch facts, step, persist, remember.
+
+``build_dialogue(store)`` returns a :class:`RuleDialogue`, the rule-based
+:class:`~intents.types.DialogueManager` the audio pipeline and ``voice-agent chat`` talk to. The
+decisions are made by :func:`intents.policy.step`; this module only does I/O around it. Store
+trouble never escapes: the caller hears an apology and a callback offer. Logs carry stages and
+intents, never what the caller said.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from intents import policy
+from intents.dialogue_store import OrderStore
+from intents.policy_common import store_down
+from intents.policy_config import DialogueConfig, load_config
+from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.types import Action, Entities, Intent, IntentResult, Reply
+
+log = logging.getLogger(__name__)
+
+Understand = Callable[[str], IntentResult]
+Matcher = Callable[[str, Iterable[str], int], list[str]]
+
+
+def _default_understand(text: str) -> IntentResult:
+    from intents.nlu import understand
+
+    return understand(text)
+
+
+def _default_match(heard: str, known: Iterable[str], max_distance: int = 1) -> list[str]:
+    from intents.entities import match_order_id
+
+    return match_order_id(heard, known, max_distance)
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RuleDialogue:
+    """The rule-based dialogue manager of one call (implements ``DialogueManager``)."""
+
+    def __init__(
+        self,
+        store: OrderStore | None,
+        config: DialogueConfig,
+        now: Callable[[], datetime],
+        call_id: str,
+        understand: Understand | None = None,
+        match: Matcher | None = None,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.now = now
+        self.call_id = call_id
+        self.state = DialogueState()
+        self.transcript: list[dict[str, Any]] = []
+        self.actions: list[Action] = []
+        self.unsaved: list[ActionRequest] = []  # callbacks promised while the store was down
+        self.started_at: datetime | None = None
+        self._understand = understand or _default_understand
+        self._match = match or _default_match
+        self._keys = ""
+
+    # -- DialogueManager -------------------------------------------------------------------
+    def greeting(self) -> Reply:
+        """Layer 1: who is speaking and a concrete promise."""
+        self.started_at = self.started_at or self.now()
+        text = policy.greeting(self.config)
+        self._say(text)
+        return Reply(text=text, intent=Intent.GREET)
+
+    def on_partial(self, text: str) -> None:
+        """Interim transcripts are ignored: decisions wait for the whole turn."""
+
+    def on_final(self, text: str) -> Reply:
+        """One caller turn in, one reply out."""
+        if self.started_at is None:
+            self.started_at = self.now()
+        understood = self._understand(text)
+        self._hear(text, understood.intent)
+        return self._decide(text, understood, keypad=False)
+
+    def on_heard(self, reply_text: str, heard_text: str) -> None:
+        """Barge-in: remember that the caller heard only ``heard_text`` of the last reply."""
+        for entry in reversed(self.transcript):
+            if entry["role"] == "agent" and entry["text"] == reply_text:
+                entry["heard"] = heard_text
+                entry["interrupted"] = True
+                break
+
+    def on_dtmf(self, digits: str) -> Reply | None:
+        """Keypad: digits collect until ``#`` (``*`` clears); then they count as a spoken number."""
+        for key in digits:
+            if key == "*":
+                self._keys = ""
+            elif key == "#":
+                typed, self._keys = self._keys, ""
+                if typed:
+                    return self._typed(typed)
+            elif key.isdigit():
+                self._keys += key
+        return None
+
+    # -- the call record ---------------------------------------------------------------------
+    def close(self, channel: str = "voice", latency: dict[str, Any] | None = None) -> list[Action]:
+        """Save the call record (transcript, latencies, changes); returns the call's changes.
+
+        Callbacks promised while the store was down are saved now if it is back.
+        """
+        if self.store is None:
+            return list(self.actions)
+        try:
+            if self.unsaved:
+                self._persist(tuple(self.unsaved))
+                self.unsaved.clear()
+            started = self.started_at or self.now()
+            self.store.record_call(self.call_id, started, self.now(), channel, self.transcript, latency)
+        except Exception as exc:  # noqa: BLE001 - the call is over; never crash the pipeline
+            log.warning("call %s: record not saved (%s)", self.call_id, type(exc).__name__)
+        return list(self.actions)
+
+    @property
+    def ended(self) -> bool:
+        """True once the goodbye was said."""
+        return self.state.stage is Stage.ENDED
+
+    # -- internals ---------------------------------------------------------------------------
+    def _typed(self, typed: str) -> Reply:
+        entities = Entities(order_ids=(typed,), digits=typed)
+        understood = IntentResult(Intent.OTHER, 1.0, entities)
+        self._hear(f"(keypad) {typed}", Intent.OTHER)
+        return self._decide(typed, understood, keypad=True)
+
+    def _decide(self, text: str, understood: IntentResult, keypad: bool) -> Reply:
+        before = self.state
+        turn = self._turn(text, understood, keypad)
+        decision = policy.step(before, turn, self.config)
+        decision, made = self._execute(before, decision)
+        self.state = decision.state
+        log.info(
+            "call %s turn %d: intent=%s stage %s -> %s, %d change(s)",
+            self.call_id,
+            self.state.turns,
+            understood.intent.value,
+            before.stage.value,
+            self.state.stage.value,
+            len(made),
+        )
+        self._say(decision.text)
+        return Reply(text=decision.text, intent=understood.intent, actions=made, end_call=decision.end_call)
+
+    def _turn(self, text: str, understood: IntentResult, keypad: bool) -> Turn:
+        """Fetch what the core needs: candidates for the heard number, facts for the orders."""
+        heard = policy.heard_order_number(self.state, understood.entities)
+        now = self.now()
+        wanted = [oid for oid in (self.state.order_id, self.state.heard_order) if oid]
+        candidates: tuple[str, ...] = ()
+        if self.store is None:
+            return Turn(text, understood, now, heard=heard, store_ok=False, keypad=keypad)
+        try:
+            if heard is not None:
+                known = self.store.order_ids()
+                candidates = tuple(self._match(heard, known, 0 if keypad else 1))
+                wanted.extend(candidates[:3])
+            found: list[OrderFacts] = []
+            for oid in dict.fromkeys(wanted):
+                facts = self.store.order_facts(oid)
+                if facts is not None:
+                    found.append(facts)
+        except Exception as exc:  # noqa: BLE001 - a broken store must not end the call
+            log.warning("call %s: store lookup failed (%s)", self.call_id, type(exc).__name__)
+            return Turn(text, understood, now, heard=heard, store_ok=False, keypad=keypad)
+        exact = bool(candidates) and candidates[0] == heard
+        return Turn(
+            text,
+            understood,
+            now,
+            heard=heard,
+            candidates=candidates,
+            exact=exact,
+            orders=tuple(found),
+            keypad=keypad,
+        )
+
+    def _execute(self, before: DialogueState, decision: Decision) -> tuple[Decision, tuple[Action, ...]]:
+        """Persist the requested changes; on store trouble apologise and offer a callback instead."""
+        if not decision.requests:
+            return decision, ()
+        try:
+            made = self._persist(decision.requests)
+        except Exception as exc:  # noqa: BLE001 - a broken store must not end the call
+            log.warning("call %s: change not saved (%s)", self.call_id, type(exc).__name__)
+            if all(r.kind == "callback" for r in decision.requests):
+                self.unsaved.extend(decision.requests)
+                return decision, ()
+            return store_down(before, self.config), ()
+        return decision, made
+
+    def _persist(self, requests: tuple[ActionRequest, ...]) -> tuple[Action, ...]:
+        if self.store is None:
+            raise RuntimeError("no store")
+        results = self.store.apply(requests, self.call_id, self.transcript)
+        made = tuple(action for action, created in results if created)
+        self.actions.extend(made)
+        return made
+
+    def _say(self, text: str) -> None:
+        self.transcript.append({"role": "agent", "text": text, "at": self.now().isoformat()})
+
+    def _hear(self, text: str, intent: Intent) -> None:
+        self.transcript.append(
+            {"role": "caller", "text": text, "at": self.now().isoformat(), "intent": intent.value}
+        )
+
+
+def build_dialogue(
+    store: OrderStore | None,
+    config: DialogueConfig | None = None,
+    now: Callable[[], datetime] | None = None,
+    call_id: str | None = None,
+    understand: Understand | None = None,
+    match: Matcher | None = None,
+) -> RuleDialogue:
+    """The rule-based dialogue manager for one call.
+
+    ``store``: an ``agent.store.Store`` (None behaves as an unreachable store); ``config``: policy
+    and persona (default: ``configs/*.yaml``); ``now``: the clock (default: system UTC);
+    ``call_id``: the id changes and the call record are filed under (default: a new UUID);
+    ``understand``: the NLU (default: :func:`intents.nlu.understand`); ``match``: the fuzzy order
+    number matcher (default: :func:`intents.entities.match_order_id`).
+    """
+    return RuleDialogue(
+        store,
+        config or load_config(),
+        now or _system_now,
+        call_id or uuid.uuid4().hex,
+        understand=understand,
+        match=match,
+    )

@@ -1,0 +1,164 @@
+"""Policy values and persona, loaded from YAML and validated with pydantic at the edge.
+
+``configs/policy.yaml`` holds the business rules (coupon threshold, return windows, customs hold
+threshold, refund-without-return limit); ``configs/persona.yaml`` holds who is speaking (store name,
+agent name, tone). Both have defaults so the dialogue runs without any file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+EU_COUNTRIES = [
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IE",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+]
+
+
+class ConfigError(ValueError):
+    """A configuration file is missing, not YAML, or has a bad value (message names file and field)."""
+
+
+class PolicyConfig(BaseModel):
+    """Business rules of the after-sales policy. Amounts are in the order's currency."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    coupon_threshold: float = Field(
+        default=50.0, gt=0, description="under this total: refund + coupon, keep the item"
+    )
+    coupon_value: float = Field(
+        default=10.0, gt=0, description="goodwill coupon on the next order, order currency"
+    )
+    refund_without_return_max: float = Field(
+        default=30.0, ge=0, description="returns up to this total keep the item"
+    )
+    return_window_days: dict[str, int] = Field(default_factory=lambda: {"EU": 14, "default": 30})
+    eu_countries: tuple[str, ...] = Field(default=tuple(EU_COUNTRIES))
+    customs_hold_days: int = Field(
+        default=7, ge=1, description="a hold longer than this is a delay to act on"
+    )
+    investigation_days: int = Field(default=5, ge=1, description="working days for the carrier to answer")
+    refund_days: int = Field(default=5, ge=0, description="business days for a refund to reach the card")
+    reship_days: int = Field(default=2, ge=0, description="days until a replacement is dispatched")
+    dispatch_days: int = Field(
+        default=2, ge=0, description="days from order to dispatch when not shipped yet"
+    )
+    transit_days: int = Field(default=10, ge=1, description="typical transit when no ETA is known")
+    callback_hours: int = Field(default=2, ge=1, description="a colleague calls back within this many hours")
+    max_verification_attempts: int = Field(default=3, ge=1)
+    max_order_number_attempts: int = Field(default=3, ge=1)
+
+    def return_window(self, country: str) -> int:
+        """Days a customer in ``country`` (ISO code) has to return an item after delivery."""
+        code = country.upper()
+        if code in self.return_window_days:
+            return self.return_window_days[code]
+        if code in self.eu_countries and "EU" in self.return_window_days:
+            return self.return_window_days["EU"]
+        return self.return_window_days.get("default", 30)
+
+
+class Persona(BaseModel):
+    """Who is speaking: store, agent name, team, and the open-door line."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    store_name: str = "Northwind"
+    agent_name: str = "Alex"
+    team: str = "after-sales"
+    promise: str = "I'll sort this out with you right now."
+    open_door: str = "If anything else comes up, just call back, any time."
+    default_time_zone: str = "UTC"
+
+
+class DialogueConfig(BaseModel):
+    """Everything the dialogue needs: policy plus persona."""
+
+    model_config = ConfigDict(frozen=True)
+
+    policy: PolicyConfig = Field(default_factory=lambda: PolicyConfig())
+    persona: Persona = Field(default_factory=lambda: Persona())
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}:{where} not valid YAML") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any], path: Path) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "(top)"
+        raise ConfigError(f"{path}: field {field!r}: {err['msg']}") from exc
+
+
+def load_policy(path: Path | str | None = None) -> PolicyConfig:
+    """Load ``configs/policy.yaml`` (or ``path``); defaults when the default file is absent."""
+    p = Path(path) if path is not None else CONFIG_DIR / "policy.yaml"
+    if path is None and not p.exists():
+        return PolicyConfig()
+    result: PolicyConfig = _validate(PolicyConfig, _read_yaml(p), p)
+    return result
+
+
+def load_persona(path: Path | str | None = None) -> Persona:
+    """Load ``configs/persona.yaml`` (or ``path``); defaults when the default file is absent."""
+    p = Path(path) if path is not None else CONFIG_DIR / "persona.yaml"
+    if path is None and not p.exists():
+        return Persona()
+    result: Persona = _validate(Persona, _read_yaml(p), p)
+    return result
+
+
+def load_config(
+    policy_path: Path | str | None = None, persona_path: Path | str | None = None
+) -> DialogueConfig:
+    """Policy and persona together; raises :class:`ConfigError` with file and field on bad input."""
+    return DialogueConfig(policy=load_policy(policy_path), persona=load_persona(persona_path))

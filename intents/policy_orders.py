@@ -1,0 +1,160 @@
+"""Layer 3 for the order itself: returns, refund status, cancellation, change of address."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from intents.policy_common import already, day, money, ok, store_down
+from intents.policy_config import DialogueConfig
+from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.script import say_code_end, say_days, say_digits, say_number
+
+NOT_SHIPPED = ("label_created",)
+
+
+def return_request(s: DialogueState, turn: Turn, config: DialogueConfig, facts: OrderFacts) -> Decision:
+    """Return request: within the country's window refund without return (low value) or a label."""
+    p = config.policy
+    ship = facts.shipment
+    window = p.return_window(facts.customer.country)
+    if ship is None or ship.status in NOT_SHIPPED:
+        return ask_cancel(
+            s, turn, facts, "It hasn't shipped yet, so instead of a return I can simply cancel it."
+        )
+    if ship.status != "delivered":
+        return ok(
+            s,
+            f"It's still on its way. Once it arrives, you have {say_days(window)} to return it. "
+            "Just call us then.",
+            turn,
+        )
+    delivered = ship.delivered_at or (ship.events[-1].at if ship.events else facts.placed_at)
+    age = (turn.now - delivered).days
+    deadline = delivered + timedelta(days=window)
+    if age > window:
+        return ok(
+            s,
+            f"I'm sorry; it was delivered {day(delivered, turn, facts)}, and the {say_number(window)}-day "
+            f"return window closed {day(deadline, turn, facts)}. So I can't take it back as a return. "
+            "If something is wrong with the item, tell me and I'll look at it.",
+            turn,
+        )
+    label = facts.has("return_label")
+    done = already(facts, turn, config)
+    if done is not None or label is not None:
+        sent = day(label.created_at, turn, facts) if label else "earlier"
+        text = done or f"I already emailed you a prepaid return label, {sent}."
+        return ok(s, text, turn)
+    if facts.total <= p.refund_without_return_max:
+        return ok(
+            s,
+            f"Good news: you don't need to send it back. I've refunded the full {money(facts)}; "
+            f"it reaches your card within {say_number(p.refund_days)} business days. Please keep the item.",
+            turn,
+            ActionRequest(
+                "refund", facts.id, facts.total, facts.currency, reason="return without shipping back"
+            ),
+        )
+    return ok(
+        s,
+        "I've emailed you a prepaid return label, with return-shipping insurance, so it costs you nothing. "
+        f"Please drop the parcel at a post office by {day(deadline, turn, facts)}. Your refund of "
+        f"{money(facts)} follows within {say_number(p.refund_days)} business days of it reaching us.",
+        turn,
+        ActionRequest("return_label", facts.id, reason="return request, insured"),
+    )
+
+
+def refund_status(s: DialogueState, turn: Turn, config: DialogueConfig, facts: OrderFacts) -> Decision:
+    """Where is my refund: answer from the store."""
+    refund = facts.has("refund")
+    if refund is not None:
+        arrives = refund.created_at + timedelta(days=config.policy.refund_days + 2)
+        return ok(
+            s,
+            f"A refund of {money(facts, refund.amount)} was issued {day(refund.created_at, turn, facts)}. "
+            f"It should be on your card by {day(arrives, turn, facts)}. You don't need to do anything.",
+            turn,
+        )
+    if facts.has("return_label") is not None:
+        return ok(
+            s,
+            "We're waiting for your return to reach us. Your refund follows within "
+            f"{say_number(config.policy.refund_days)} business days of its arrival.",
+            turn,
+        )
+    return Decision(
+        replace(s, stage=Stage.AWAIT_PROBLEM, problem=None),
+        "I don't see a refund on this order yet. What happened with it?",
+        turn.understood.intent,
+    )
+
+
+def ask_cancel(s: DialogueState, turn: Turn, facts: OrderFacts, lead: str) -> Decision:
+    return Decision(
+        replace(s, stage=Stage.CONFIRM_ACTION, pending="cancel"),
+        f"{lead} Shall I cancel order {say_digits(facts.id)} and refund the full {money(facts)}?",
+        turn.understood.intent,
+    )
+
+
+def cancel(s: DialogueState, turn: Turn, config: DialogueConfig, facts: OrderFacts) -> Decision:
+    """Cancel only before dispatch."""
+    if facts.cancelled:
+        return ok(s, "This order is already cancelled. " + (already(facts, turn, config) or ""), turn)
+    ship = facts.shipment
+    if ship is None or ship.status in NOT_SHIPPED:
+        return ask_cancel(s, turn, facts, "It hasn't shipped yet, so I can cancel it.")
+    window = config.policy.return_window(facts.customer.country)
+    return ok(
+        s,
+        f"It has already shipped, so I can't cancel it now. Once it arrives, you can return it within "
+        f"{say_days(window)}, and we'll refund you.",
+        turn,
+    )
+
+
+def change_address(s: DialogueState, turn: Turn, config: DialogueConfig, facts: OrderFacts) -> Decision:
+    """Change the address only before dispatch."""
+    ship = facts.shipment
+    if facts.cancelled:
+        return ok(s, "This order was cancelled, so there's nothing to redirect.", turn)
+    if ship is None or ship.status in NOT_SHIPPED:
+        return Decision(
+            replace(s, stage=Stage.AWAIT_ADDRESS),
+            "It hasn't shipped yet, so I can change it. What's the new address, with the postcode?",
+            turn.understood.intent,
+        )
+    return ok(
+        s,
+        f"It has already shipped with {ship.carrier}, so I can't change the address from here. "
+        f"{ship.carrier} can redirect it; use the tracking number "
+        f"{say_code_end(ship.tracking_number)} on their website.",
+        turn,
+    )
+
+
+def confirm(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
+    """The caller said yes to the pending cancel or address change."""
+    facts = turn.order(s.order_id)
+    if facts is None:
+        return store_down(s, config)
+    if s.pending == "cancel":
+        return ok(
+            s,
+            f"Done. Order {say_digits(facts.id)} is cancelled, and I've refunded the full {money(facts)}. "
+            f"It reaches your card within {say_number(config.policy.refund_days)} business days.",
+            turn,
+            ActionRequest(
+                "cancel", facts.id, facts.total, facts.currency, reason="cancelled before dispatch"
+            ),
+        )
+    dispatch = max(facts.placed_at + timedelta(days=config.policy.dispatch_days), turn.now)
+    return ok(
+        s,
+        "Done. Your parcel will go to the new address. "
+        f"It still leaves our warehouse by {day(dispatch, turn, facts)}.",
+        turn,
+        ActionRequest("address_change", facts.id, reason=s.new_address),
+    )

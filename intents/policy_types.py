@@ -1,0 +1,183 @@
+"""Records of the pure dialogue core: the facts the store gives, the state, the event, the decision.
+
+The store (``agent.store``) builds :class:`OrderFacts`; the dialogue shell (``intents.dialogue``)
+feeds :class:`Turn` events into :func:`intents.policy.step`, which returns a :class:`Decision`.
+Everything is frozen; nothing here touches a database or a clock.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from intents.types import Intent, IntentResult
+
+ACTION_KINDS = ("refund", "reship", "coupon", "investigation", "return_label", "escalation", "callback")
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    """The order's customer, as the store knows them. Contact data is only compared, never spoken."""
+
+    id: str
+    name: str
+    email: str = ""
+    phone: str = ""
+    country: str = ""
+    postcode: str = ""
+    language: str = "en"
+    time_zone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """One tracking event."""
+
+    at: datetime
+    location: str
+    status: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ShipmentFacts:
+    """The order's parcel; ``events`` oldest first."""
+
+    carrier: str
+    tracking_number: str
+    status: str
+    eta: datetime | None = None
+    delivered_at: datetime | None = None
+    delivery_place: str = ""
+    events: tuple[EventFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChangeFacts:
+    """A change already made on the order (in this call or an earlier one)."""
+
+    kind: str
+    amount: float | None
+    currency: str | None
+    reason: str
+    created_at: datetime
+    call_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """One order line."""
+
+    sku: str
+    name: str
+    qty: int
+    unit_price: float
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """Everything about one order the dialogue may need (disclosed only after verification)."""
+
+    id: str
+    customer: CustomerFacts
+    placed_at: datetime
+    currency: str
+    total: float
+    items: tuple[ItemFacts, ...] = ()
+    shipment: ShipmentFacts | None = None
+    changes: tuple[ChangeFacts, ...] = ()
+    cancelled: bool = False
+
+    def has(self, kind: str) -> ChangeFacts | None:
+        """The earliest change of ``kind`` on this order, if any."""
+        for change in self.changes:
+            if change.kind == kind:
+                return change
+        return None
+
+
+class Stage(enum.Enum):
+    """Where the call is."""
+
+    AWAIT_PROBLEM = "await_problem"  # opener said; what happened?
+    AWAIT_ORDER = "await_order"  # problem restated; which order?
+    CONFIRM_ORDER = "confirm_order"  # "I heard order one oh four five two, is that right?"
+    AWAIT_CONTACT = "await_contact"  # order known; email, phone or postcode to verify
+    CHOOSE_REMEDY = "choose_remedy"  # "a reship or a refund?"
+    CONFIRM_ACTION = "confirm_action"  # "shall I cancel it?"
+    AWAIT_ADDRESS = "await_address"  # change of address: the new one
+    OFFER_HUMAN = "offer_human"  # verification or lookup failed; a colleague?
+    OFFER_CALLBACK = "offer_callback"  # store down; a callback?
+    ANYTHING_ELSE = "anything_else"  # solved; open door
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    """A change the core asks the shell to persist (idempotent per order and kind in the store)."""
+
+    kind: str
+    order_id: str | None
+    amount: float | None = None
+    currency: str | None = None
+    reason: str = ""
+    due_at: datetime | None = None  # callbacks: when a colleague calls
+
+
+@dataclass(frozen=True)
+class DialogueState:
+    """The whole memory of a call. ``order_id`` is confirmed; ``verified`` says it was verified."""
+
+    stage: Stage = Stage.AWAIT_PROBLEM
+    problem: Intent | None = None
+    heard_order: str | None = None  # a candidate waiting for the caller's yes
+    order_id: str | None = None
+    verified: bool = False
+    verified_customer: str | None = None  # customer id proven by the caller
+    spell_mode: bool = False  # asked for the digits one by one
+    order_misses: int = 0
+    verify_failures: int = 0
+    options: tuple[str, ...] = ()  # remedies offered in CHOOSE_REMEDY
+    pending: str = ""  # what waits for a yes in CONFIRM_ACTION: "cancel" | "address"
+    new_address: str = ""  # the address heard, read back before changing it
+    escalated: bool = False
+    turns: int = 0
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One caller turn, with the store facts the shell fetched for it.
+
+    ``candidates``: store order ids matching the heard digits, closest first; ``exact`` is true when
+    the first candidate equals what was heard. ``orders``: facts for candidates and the call's order.
+    ``store_ok`` is false when the store could not be reached.
+    """
+
+    text: str
+    understood: IntentResult
+    now: datetime
+    heard: str | None = None
+    candidates: tuple[str, ...] = ()
+    exact: bool = False
+    orders: tuple[OrderFacts, ...] = ()
+    store_ok: bool = True
+    keypad: bool = False
+
+    def order(self, order_id: str | None) -> OrderFacts | None:
+        """Facts for ``order_id`` if the shell fetched them."""
+        for facts in self.orders:
+            if facts.id == order_id:
+                return facts
+        return None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the core decided: the next state, the words, the changes to persist."""
+
+    state: DialogueState
+    text: str
+    intent: Intent = Intent.OTHER
+    requests: tuple[ActionRequest, ...] = field(default_factory=tuple)
+    end_call: bool = False

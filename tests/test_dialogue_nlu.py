@@ -1,0 +1,115 @@
+"""Whole calls through the real NLU (intents.nlu / intents.entities) and the demo store."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from agent.store import Store, open_store
+from intents.dialogue import RuleDialogue, build_dialogue
+from intents.types import Reply
+
+NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = open_store(f"sqlite:///{path}", clock=lambda: NOW)
+    store.seed_demo()
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def store(seeded: Path, tmp_path: Path) -> Iterator[Store]:
+    path = tmp_path / "store.db"
+    shutil.copy(seeded, path)
+    st = open_store(f"sqlite:///{path}", clock=lambda: NOW)
+    yield st
+    st.dispose()
+
+
+def talk(store: Store, *lines: str) -> tuple[RuleDialogue, list[Reply]]:
+    d = build_dialogue(store, now=lambda: NOW)
+    replies = [d.greeting()]
+    replies.extend(d.on_final(line) for line in lines)
+    return d, replies
+
+
+def kinds(replies: list[Reply]) -> list[str]:
+    return [a.kind for r in replies for a in r.actions]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expect", "changes"),
+    [
+        (
+            [
+                "my parcel is stuck at customs",
+                "one oh four five two",
+                "two eight oh one three",
+                "a refund please",
+            ],
+            "thirty-nine euros and ninety cents",
+            ["refund"],
+        ),
+        (["where is my order", "47-1, 1-9", "94107"], "Los Angeles", []),
+        (
+            [
+                "it says delivered but I never got it",
+                "5.5.0.1.8",
+                "li dot wei at example dot com",
+                "send a new one",
+            ],
+            "replacement leaves our warehouse",
+            ["investigation", "reship"],
+        ),
+        (["my mugs arrived broken", "two three eight seven one", "75011"], "coupon", ["refund", "coupon"]),
+        (
+            ["you sent me the wrong size", "six two two four oh", "one double oh oh one"],
+            "wrong item",
+            ["refund", "coupon"],
+        ),
+        (["I'd like to return my scarf", "seven oh three one five", "20121"], "send it back", ["refund"]),
+        (["I want to return the blender", "eight oh four two seven", "2000"], "insurance", ["return_label"]),
+        (["can I return my lamp", "eight one five three three", "00-950"], "window closed", []),
+        (["where is my refund", "nine oh six one eight", "M5V 2T6"], "issued", []),
+        (["I want to cancel my order", "one two oh nine four", "1100-148", "yes"], "cancelled", ["refund"]),
+        (["where is my jacket", "five eight eight two two", "D02 X285"], "out for delivery", []),
+    ],
+)
+def test_situations_with_the_real_nlu(
+    store: Store, lines: list[str], expect: str, changes: list[str]
+) -> None:
+    d, r = talk(store, *lines)
+    assert expect in r[-1].text or expect in r[-2].text, [x.text for x in r]
+    assert kinds(r) == changes
+    assert [a.kind for a in store.changes_for_call(d.call_id)] == sorted(
+        changes, key=["refund", "reship", "coupon", "investigation", "return_label"].index
+    )
+
+
+def test_misheard_number_confirmed_and_corrected_with_the_real_nlu(store: Store) -> None:
+    _, r = talk(
+        store, "where is my order", "four seven one one eight", "no, four seven one one nine", "94107"
+    )
+    assert "I heard order four seven one one nine" in r[2].text
+    assert "Los Angeles" in r[4].text
+
+
+def test_wrong_postcode_with_the_real_nlu_leaks_nothing(store: Store) -> None:
+    d, r = talk(store, "my parcel is stuck at customs", "one oh four five two", "two eight oh one four")
+    assert "don't match" in r[3].text
+    for word in ("Madrid", "twelve", "YunExpress", "euro", "Maria"):
+        assert word not in r[3].text
+    assert store.changes_for_call(d.call_id) == []
+
+
+def test_person_with_the_real_nlu(store: Store) -> None:
+    _, r = talk(store, "I want to talk to a person")
+    assert kinds(r) == ["escalation", "callback"]
