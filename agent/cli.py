@@ -110,12 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _quiet_pipecat(args.verbose)
+    from agent.audio_files import CallerVoiceError
     from agent.config import ConfigError
     from voices.registry import ModelError
 
     try:
         return int(args.func(args))
-    except (ConfigError, ModelError) as exc:
+    except (ConfigError, ModelError, CallerVoiceError) as exc:
         print(f"voice-agent: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except ValueError as exc:  # ScenarioError, AudioFileError, FixtureError are ValueErrors
