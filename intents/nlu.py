@@ -1,0 +1,114 @@
+"""Intent classification (rule-based, no network, well under 5 ms per utterance).
+
+Each intent has weighted phrase patterns over a normalised transcript. An intent's score combines its
+matched weights as independent evidence (noisy-or: 1 - prod(1 - w)). Patterns describe what the
+caller means ("says delivered ... never got it"), not single keywords, so the most specific
+reading wins. Dialogue acts (yes / no / hello / bye) give way to a clear task: "yes, I want to send
+it back" is a return request. Nothing here logs: transcripts are caller PII.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from intents.entities import extract_entities
+from intents.spoken_intents import RULES, Rule
+from intents.types import Entities, Intent, IntentResult
+
+_DIALOGUE_ACTS = frozenset({Intent.AFFIRM, Intent.DENY, Intent.GOODBYE, Intent.GREET})
+_TASK_THRESHOLD = 0.5  # a task this sure outranks a "yes"/"no" said with it
+_ACT_DAMPING = 0.5
+_MIN_SCORE = 0.3  # below this we don't claim to know the intent
+_NEGATED_WEIGHT = 0.2  # "I don't want to cancel", "it's not broken"
+# Tie-break: the more specific problem first, generic order status last.
+_PRIORITY = (
+    Intent.DELIVERED_NOT_RECEIVED, Intent.CUSTOMS_DELAY, Intent.REFUND_STATUS, Intent.DAMAGED_ITEM,
+    Intent.WRONG_ITEM, Intent.CANCEL_ORDER, Intent.CHANGE_ADDRESS, Intent.RETURN_REQUEST,
+    Intent.HUMAN_AGENT, Intent.ORDER_STATUS, Intent.GOODBYE, Intent.DENY, Intent.AFFIRM, Intent.GREET,
+)  # fmt: skip
+
+_CONTRACTIONS = (
+    (r"\b(where|what|that|it|there|who|how|he|she)'?s\b", r"\1 is"),
+    (r"\b(do|does|did|has|have|is|was|were|are|could|would|should)n'?t\b", r"\1 not"),
+    (r"\bwon'?t\b", "will not"),
+    (r"\bcan'?t\b", "cannot"),
+    (r"\bi'm\b|\bim\b", "i am"),
+    (r"\bi'd\b", "i would"),
+    (r"\bi've\b|\bive\b", "i have"),
+    (r"\bi'll\b", "i will"),
+    (r"\byou're\b", "you are"),
+    (r"\bcolour\b", "color"),
+)
+_CONTRACTION_RES = tuple((re.compile(p), r) for p, r in _CONTRACTIONS)
+_NOT_WORDS = re.compile(r"[^a-z0-9' ]+")
+# Leading hesitations hide "yes"/"no"/"hello" from the start-anchored rules ("uh, yeah").
+_LEADING_FILLERS = re.compile(r"^(?:(?:uh|um|umm|er|erm|ah|hmm|well|so|oh)(?! huh) )+")
+_NEGATORS = frozenset({"not", "never", "cannot"})
+_NEGATION_REACH = 3  # words before a pattern that can negate it
+
+
+@dataclass(frozen=True)
+class ScoredIntent:
+    """An intent and its evidence score in 0..1 (before the confidence margin is applied)."""
+
+    intent: Intent
+    score: float
+
+
+def normalise(text: str) -> str:
+    """Lower case, plain apostrophes, expanded contractions, punctuation as spaces."""
+    out = text.lower().replace("\u2019", "'").replace("`", "'")
+    out = _NOT_WORDS.sub(" ", out)
+    for pattern, replacement in _CONTRACTION_RES:
+        out = pattern.sub(replacement, out)
+    out = " ".join(out.replace("'", "").split())
+    return _LEADING_FILLERS.sub("", out)
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether a word just before ``start`` negates the phrase there ("do not want to cancel")."""
+    before = text[:start].split()[-_NEGATION_REACH:]
+    return bool(_NEGATORS.intersection(before)) or (before[-1:] == ["no"])
+
+
+def _rule_weight(rule: Rule, text: str) -> float:
+    m = rule.pattern.search(text)
+    if m is None:
+        return 0.0
+    return rule.weight * _NEGATED_WEIGHT if rule.negatable and _negated(text, m.start()) else rule.weight
+
+
+def score_intents(text: str) -> list[ScoredIntent]:
+    """Every intent with evidence, best first (exposed for tests and tuning)."""
+    norm = normalise(text)
+    missing: dict[Intent, float] = {}
+    for rule in RULES:
+        weight = _rule_weight(rule, norm)
+        if weight:
+            missing[rule.intent] = missing.get(rule.intent, 1.0) * (1.0 - weight)
+    scores = {intent: 1.0 - rest for intent, rest in missing.items()}
+    if any(s >= _TASK_THRESHOLD for i, s in scores.items() if i not in _DIALOGUE_ACTS):
+        scores = {i: s * _ACT_DAMPING if i in _DIALOGUE_ACTS else s for i, s in scores.items()}
+    ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 6), _PRIORITY.index(kv[0])))
+    return [ScoredIntent(intent, score) for intent, score in ranked]
+
+
+def _has_entities(entities: Entities) -> bool:
+    return bool(entities.digits or entities.emails or entities.postcodes or entities.tracking_numbers)
+
+
+def understand(text: str) -> IntentResult:
+    """Classify one caller utterance and extract its entities (see :mod:`intents.entities`).
+
+    An utterance that only gives data ("it's 4 7 1 1 9") is :attr:`Intent.OTHER` with entities; the
+    dialogue knows what it asked for. Confidence is the winner's score less half the runner-up's.
+    """
+    entities = extract_entities(text)
+    ranked = score_intents(text)
+    if not ranked or ranked[0].score < _MIN_SCORE:
+        return IntentResult(Intent.OTHER, 0.7 if _has_entities(entities) else 0.4, entities)
+    best = ranked[0]
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    confidence = min(0.99, max(0.05, best.score - 0.5 * second))
+    return IntentResult(best.intent, round(confidence, 3), entities)

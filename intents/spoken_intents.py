@@ -1,0 +1,268 @@
+"""The phrase rules behind :func:`intents.nlu.understand`.
+
+Patterns run on normalised text (lower case, no punctuation, contractions expanded: "where's" ->
+"where is", "didn't" -> "did not", "colour" -> "color"). Weights are evidence in 0..1; a rule marked
+negatable loses most of its weight after "not"/"never" ("I don't want to cancel"). Whisper tiny.en
+mishearings seen in practice are included on purpose ("stuck at customers", "the box was crashed").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from intents.types import Intent
+
+_ITEM = r"(?:order|parcel|package|delivery|shipment|stuff|item|items|things?|purchase|goods|product|box)"
+_RECEIVE = r"(?:received?|got|gotten|get|gotten|seen|had)"
+# "I never got it" (a parcel); "I never got my refund" is refund status, not parcel status.
+_NOT_RECEIVED = (
+    rf"(?:never|not|did not|have not|has not|not yet)(?: \w+)? {_RECEIVE}"
+    r"(?! (?:my |the |a |any |your )?(?:refund|money))"
+)
+_DAMAGE = (
+    r"(?:broken|broke|damaged|damage|crushed|crashed|cracked|smashed|shattered|dented|torn|ripped|leaking|"
+    r"leaked|leaks|spilled|spilt|scratched|bent|snapped|destroyed|ruined|squashed|burst|chipped)"
+)
+_WRONG_THING = (
+    r"(?:items?|products?|color|size|model|thing|one|stuff|style|version|shoes?|shirt|dress|flavou?r|"
+    r"variant|book|part|collar|article|pair|type|brand|kind)"
+)
+_PERSON = (
+    r"(?:person|human|someone|somebody|agent|representative|rep|manager|supervisor|operator|real|people|"
+    r"staff|man|woman|employee|colleague|anyone|anybody)"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One phrase pattern that is evidence for an intent."""
+
+    intent: Intent
+    weight: float
+    pattern: re.Pattern[str]
+    negatable: bool = False
+
+
+def _rules(intent: Intent, *specs: tuple[float, str] | tuple[float, str, bool]) -> list[Rule]:
+    out = []
+    for spec in specs:
+        negatable = bool(spec[2]) if len(spec) > 2 else False  # type: ignore[misc]
+        out.append(Rule(intent, spec[0], re.compile(spec[1]), negatable))
+    return out
+
+
+RULES: tuple[Rule, ...] = tuple(
+    _rules(
+        Intent.ORDER_STATUS,
+        (0.85, rf"\bwhere (?:is|are) (?:my|the|our|it|this) (?:\w+ )?{_ITEM}\b"),
+        (0.5, r"\bwhere (?:is|are) (?:it|my|the|they|them|this)\b(?! refund| money)"),
+        (0.8, r"\b(?:where|what happened to)\b.{0,40}\b(?:i|we) (?:bought|ordered|purchased|paid for)\b"),
+        (0.6, r"\btrack (?:my|the|it|this|an|a)\b|\btracking (?:info|information|status|update)\b"),
+        (
+            0.7,
+            r"\b(?:has not|have not|did not|does not|not|never) (?:yet )?(?:arrived|come|came|shown up|"
+            r"turned up|showed up|been delivered|been shipped)\b",
+        ),
+        (0.55, _NOT_RECEIVED),
+        (
+            0.8,
+            r"\bwhen (?:will|is|does|do|should|can|would) (?:it|my|the|i|they|this)\b.{0,40}\b(?:arrive|come|"
+            r"get here|be delivered|deliver|receive|get it|ship|shipped|be here)",
+        ),
+        (0.7, rf"\b(?:status|update|news)\b.{{0,20}}\b{_ITEM}|\b{_ITEM}\b.{{0,20}}\bstatus\b"),
+        (0.5, r"\bstill (?:waiting|have not|not)\b"),
+        (0.5, r"\b(?:late|delayed|taking (?:so|too) long|so long|overdue|lost|any news)\b"),
+        (
+            0.8,
+            rf"\b(?:is|has) (?:it|my {_ITEM}|the {_ITEM}) (?:on (?:its|the) way|been shipped|shipped|coming)",
+        ),
+        (0.75, rf"\bcheck (?:on )?(?:my|the|an) {_ITEM}"),
+    )
+    + _rules(
+        Intent.CUSTOMS_DELAY,
+        (0.85, r"\bcustoms\b"),
+        (0.4, r"\bcustom\b"),
+        (
+            0.9,
+            r"\b(?:stuck|held|holding|sitting|waiting|blocked|detained|hold|seized|stopped)\b.{0,25}"
+            r"\b(?:customs?|customers|costumes|border|clearance)\b",
+        ),
+        (0.85, r"\b(?:import|customs?) (?:duty|duties|tax|taxes|fee|fees|charge|charges)\b"),
+        (0.6, r"\bduties\b|\bclearance\b"),
+    )
+    + _rules(
+        Intent.DELIVERED_NOT_RECEIVED,
+        (
+            0.7,
+            r"\b(?:says|said|shows|showed|showing|marked|listed|status is|it is|was)\b.{0,25}\bdelivered\b",
+        ),
+        (0.75, r"\bdelivered\b.{0,50}\b(?:never|not|nothing|no parcel|no package)\b"),
+        (0.5, _NOT_RECEIVED),
+        (
+            0.6,
+            r"\b(?:not|nothing|no package|no parcel) (?:in|at|on) (?:my|the) (?:mailbox|letterbox|door|porch|"
+            r"doorstep|house|building)",
+        ),
+        (0.6, r"\b(?:stolen|someone took|somebody took|stole)\b"),
+        (0.8, r"\bdelivered to (?:the )?wrong (?:address|house|person|door|place)"),
+    )
+    + _rules(
+        Intent.DAMAGED_ITEM,
+        (0.75, rf"\b{_DAMAGE}\b", True),
+        (
+            0.7,
+            r"\b(?:does not|did not|will not|would not|do not|is not|not) (?:work|working|turn on|switch on|"
+            r"charge|charging|power on|start|function)\b",
+        ),
+        (0.7, r"\b(?:stopped|stops) working\b"),
+        (0.75, r"\b(?:faulty|defective|dead on arrival|malfunction\w*)\b", True),
+        (
+            0.5,
+            r"\b(?:missing|lacking) (?:a |the |some )?(?:part|parts|piece|pieces|screws?|button|lid|cap)\b",
+        ),
+        (0.7, r"\b(?:arrived|came) in (?:bad|terrible|poor|awful) (?:condition|shape)\b"),
+    )
+    + _rules(
+        Intent.WRONG_ITEM,
+        (0.85, rf"\bwrong {_WRONG_THING}\b"),
+        (
+            0.85,
+            r"\b(?:sent|send|shipped|gave|delivered|got|received|came|arrived) "
+            r"(?:me |us )?(?:the |a |an )?wrong\b",
+        ),
+        (0.85, r"\bwrong order (?:arrived|came|was (?:sent|delivered))\b"),
+        (
+            0.8,
+            r"\bnot (?:what|the one|the \w+) (?:i|we) "
+            r"(?:ordered|bought|asked for|paid for|purchased|chose)\b",
+        ),
+        (0.8, rf"\b(?:different|another) {_WRONG_THING} (?:than|from|to) (?:what|the one)"),
+        (
+            0.75,
+            r"\b(?:i|we) (?:ordered|asked for|bought) (?:a |an |the )?\w+(?: \w+)? (?:but|and) "
+            r"(?:got|received|you sent|they sent|it is|it was)",
+        ),
+        (0.5, r"\b(?:mixed up|mix up|mistake)\b"),
+    )
+    + _rules(
+        Intent.RETURN_REQUEST,
+        (
+            0.85,
+            r"\b(?:send|ship|post|mail|bring|take|give) (?:it|this|them|these|those|the \w+|everything)"
+            r"(?: \w+)? back\b",
+            True,
+        ),
+        (0.6, r"\breturn(?:ing|ed|s)?\b", True),
+        (
+            0.9,
+            r"\b(?:want|like|need|wish|how (?:do|can) i|can i|could i|may i) "
+            r"(?:to )?(?:return|exchange|swap)\b",
+            True,
+        ),
+        (0.6, r"\b(?:exchange|swap|replacement|replace)\b", True),
+        (0.75, r"\b(?:want|like|get|need|request|ask for) (?:a |my |for a )?(?:full )?refund\b", True),
+        (0.75, r"\b(?:want|need|like|demand|give me) (?:my |the |our )?money back\b", True),
+        (0.6, r"\b(?:does not|do not|did not) fit\b|\btoo (?:small|big|large|tight|loose|short|long)\b"),
+        (0.5, r"\b(?:do not|did not) (?:like|want|need) (?:it|them|this)\b"),
+        (0.45, r"\bchanged my mind\b"),
+        (0.65, r"\bnot what i (?:expected|wanted|thought)\b"),
+        (0.7, r"\brefund (?:me|it|this|my order)\b", True),
+    )
+    + _rules(
+        Intent.REFUND_STATUS,
+        (0.95, r"\bwhere is (?:my|the) (?:refund|money)\b"),
+        (0.85, r"\b(?:status|update|news)\b.{0,20}\brefund\b|\brefund\b.{0,15}\bstatus\b"),
+        (
+            0.85,
+            rf"\b(?:have not|has not|did not|never|not yet|yet to)(?: \w+){{0,2}} {_RECEIVE}\b.{{0,20}}"
+            r"\b(?:refund\w*|money)\b",
+        ),
+        (
+            0.85,
+            r"\b(?:refund|money)\b.{0,25}\b(?:has not|have not|did not|not yet|never|is not)(?: \w+)? "
+            r"(?:arrived|come|came|showed|shown|appeared|gone through|been processed|been issued|"
+            r"been credited|here|back)",
+        ),
+        (0.85, r"\bstill (?:waiting|no|not)\b.{0,30}\b(?:refund|money)\b"),
+        (0.8, r"\b(?:not|never) (?:been )?refunded\b"),
+        (
+            0.85,
+            r"\bwhen (?:will|do|can|should|is|would) (?:i|my|the|it|you)\b.{0,30}\b(?:refund\w*|money back|"
+            r"my money)\b",
+        ),
+        (0.7, r"\b(?:did|has|have) (?:you|the|my)\b.{0,20}\brefund(?:ed)?\b"),
+        (0.6, r"\brefund (?:was|is|has been) (?:approved|processed|issued|promised|confirmed)\b"),
+    )
+    + _rules(
+        Intent.CANCEL_ORDER,
+        (0.8, r"\bcancel+(?:ed|ing|ation|led|ling)?\b|\bcounsel my order\b", True),
+        (0.5, r"\b(?:do not|no longer) (?:want|need) (?:it|the order|this order|them)(?: any ?more)?\b"),
+        (0.7, rf"\b(?:stop|halt) (?:the|my) {_ITEM}\b|\b(?:do not|please not) (?:ship|send) it\b"),
+    )
+    + _rules(
+        Intent.CHANGE_ADDRESS,
+        (0.9, r"\b(?:change|update|correct|fix|edit|modify|amend)\b.{0,25}\baddress\b", True),
+        (0.6, r"\b(?:new|different|another|other|correct|right) (?:delivery |shipping )?address\b"),
+        (0.55, r"\bwrong address\b"),
+        (0.9, r"\b(?:gave|put|entered|typed|used|wrote|made a mistake in)\b.{0,15}\b(?:wrong )?address\b"),
+        (0.6, r"\b(?:i|we) (?:have )?(?:just )?moved\b"),
+        (
+            0.7,
+            r"\b(?:deliver|send|ship|redirect|reroute)\b.{0,20}\b(?:to|at) (?:my|a|the|another) "
+            r"(?:office|work|new|different|neighbou?r|mother|mom|parents|friend|other)",
+        ),
+        (0.3, r"\baddress\b"),
+    )
+    + _rules(
+        Intent.HUMAN_AGENT,
+        (
+            0.9,
+            rf"\b(?:talk|speak|chat)\b.{{0,20}}\b(?:{_PERSON}|customer (?:service|support|care)|support)\b",
+        ),
+        (0.7, r"\b(?:human|real person|live (?:agent|person)|representative|operator|supervisor|manager)\b"),
+        (0.8, r"\btransfer me\b|\bput me through\b|\bconnect me\b"),
+        (0.6, r"\bare you (?:a )?(?:robot|bot|machine|computer|ai|real|recording)\b"),
+        (0.35, r"\bcustomer (?:service|support|care)\b"),
+    )
+    + _rules(
+        Intent.AFFIRM,
+        (
+            0.85,
+            r"^(?:yes|yeah|yep|yup|yea|ya|yah|sure|correct|right|exactly|absolutely|definitely|of course|"
+            r"ok|okay|alright|all right|affirmative|uh huh|mm hmm|mhm|please do|go ahead|sounds good|"
+            r"perfect|great|indeed|certainly|i do(?! not)|you got it|that would be great|fine|please)\b",
+        ),
+        (0.8, r"\b(?:that is|it is|thats) (?:right|correct|it|the one|true|mine)\b"),
+    )
+    + _rules(
+        Intent.DENY,
+        (
+            0.85,
+            r"^(?:no|nope|nah|no no|negative|not really|not quite|not exactly|wrong|incorrect|no way|"
+            r"not at all|i do not think so|not that one|never mind)\b",
+        ),
+        (0.8, r"\bthat is (?:wrong|not right|incorrect|not correct|not it|not mine|not true|not the one)\b"),
+        (0.8, r"\bthat is (?:the |a )?wrong (?:order )?(?:number|id|email|code|date|name)\b"),
+        (0.6, r"^(?:i do not|i did not|it is not|it was not)\b"),
+    )
+    + _rules(
+        Intent.GOODBYE,
+        (
+            0.9,
+            r"\b(?:bye|goodbye|good bye|bye bye|see you|see ya|take care|have a (?:nice|good|great) "
+            r"(?:day|one|evening|night|weekend))\b",
+        ),
+        (
+            0.9,
+            r"\b(?:that is all|that is it for (?:now|today)|nothing else|that will be all|i am done|"
+            r"that is everything|no more questions)\b",
+        ),
+        (0.6, r"^(?:ok |okay |great |perfect )?(?:thanks|thank you|cheers)(?: so much| very much| a lot)?$"),
+    )
+    + _rules(
+        Intent.GREET,
+        (0.8, r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|greetings|howdy)\b"),
+        (0.5, r"\bhow are you\b"),
+    )
+)
