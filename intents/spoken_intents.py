@@ -57,6 +57,13 @@ RULES: tuple[Rule, ...] = tuple(
         Intent.ORDER_STATUS,
         (0.85, rf"\bwhere (?:is|are) (?:my|the|our|it|this) (?:\w+ )?{_ITEM}\b"),
         (0.5, r"\bwhere (?:is|are) (?:it|my|the|they|them|this)\b(?! refund| money)"),
+        (0.85, rf"\bwhere (?:my|the|our|this) (?:\w+ )?{_ITEM} (?:is|are)\b"),
+        (
+            0.8,
+            r"\bwhen (?:my|the|our|it|this)\b.{0,30}\b(?:will|would|is going to|is gonna) (?:arrive|come|"
+            r"get here|be delivered|be here|ship)\b",
+        ),
+        (0.7, r"\b(?:has not|have not|did not|is not|not|never) (?:yet )?(?:shipped|been sent|dispatched)\b"),
         (0.8, r"\b(?:where|what happened to)\b.{0,40}\b(?:i|we) (?:bought|ordered|purchased|paid for)\b"),
         (0.6, r"\btrack (?:my|the|it|this|an|a)\b|\btracking (?:info|information|status|update)\b"),
         (
@@ -262,7 +269,9 @@ RULES: tuple[Rule, ...] = tuple(
     )
     + _rules(
         Intent.GREET,
-        (0.8, r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|greetings|howdy)\b"),
+        # A greeting alone is a greeting; "Hi, where is my order?" is about the order.
+        (0.8, r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|greetings|howdy)\b(?: \w+){0,3}$"),
+        (0.3, r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|greetings|howdy)\b"),
         (0.5, r"\bhow are you\b"),
     )
 )

@@ -24,6 +24,9 @@ BACKCHANNELS = frozenset({
 # Whisper writes non-speech as "(coughing)", "[knocking]", "*cough*", or music notes.
 _NON_SPEECH = re.compile(r"[\(\[\*♪][^\)\]\*♪]*[\)\]\*♪]?")
 _PUNCT = re.compile(r"[^\w\s'-]")
+# Whisper spells backchannels many ways ("uh-fuh", "mm-hm", "uh-hum", "mhmm"): a single token made
+# of a filler syllable and a short hyphenated tail is still a backchannel, not a word.
+_FILLER_TOKEN = re.compile(r"^(?:u+h*|u+m+|m+h*m*|h+m+|a+h+|o+h+)(?:-[a-z]{1,4})?$")
 
 
 def real_words(text: str) -> list[str]:
@@ -32,7 +35,8 @@ def real_words(text: str) -> list[str]:
     phrase = " ".join(cleaned.split())
     if not phrase or phrase in BACKCHANNELS:
         return []
-    return [w for w in phrase.split() if w.strip("-'") and w not in BACKCHANNELS]
+    return [w for w in phrase.split()
+            if w.strip("-'") and w not in BACKCHANNELS and not _FILLER_TOKEN.match(w)]
 
 
 class Floor(enum.Enum):

@@ -206,3 +206,13 @@ def test_fast_enough() -> None:
     for _ in range(50):
         understand(text)
     assert (time.perf_counter() - start) / 50 < 0.005
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, can you tell me where my order is?",
+    "Hello, I'd like to know when my parcel will arrive.",
+    "Hi, I ordered headphones two weeks ago and I want to know where my parcel is?",
+    "Hi, it still hasn't shipped. Can you check it?",
+])
+def test_greeting_opener_does_not_hide_the_request(text):
+    assert understand(text).intent == Intent.ORDER_STATUS
