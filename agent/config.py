@@ -46,7 +46,7 @@ class TtsConfig(_Section):
 
 
 class InterruptionConfig(_Section):
-    confirm_speech_ms: float = Field(default=700.0, gt=0)
+    confirm_speech_ms: float = Field(default=1000.0, gt=0)
     transcript_wait_ms: float = Field(default=900.0, gt=0)
 
 

@@ -56,7 +56,9 @@ class Decision(enum.Enum):
 
 @dataclass(frozen=True)
 class InterruptionParams:
-    confirm_speech_ms: float = 700.0  # speech this long over the agent is a real barge-in
+    # Measured from the onset while the VAD still calls it speech, so it includes the VAD stop
+    # hangover (200 ms): "uh-huh" (~0.5 s) plus hangover must stay below it.
+    confirm_speech_ms: float = 1000.0
     transcript_wait_ms: float = 900.0  # after the caller stops, wait this long for the words
     min_real_words: int = 1
 

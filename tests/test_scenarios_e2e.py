@@ -1,0 +1,105 @@
+"""Every shipped scenario, played in real time through the real models and the real store.
+
+These are the evidence that the product works end to end: the caller's audio goes through Silero,
+Whisper and the dialogue; the agent's words come out of Piper; barge-ins, backchannels and
+non-speech sounds meet the interruption controller. Assertions are about behaviour (what was done,
+what was heard, who stopped), with latency bounds loose enough for a busy 2-core machine: the
+latency targets themselves live in the benchmark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from agent.call import load_models, our_call_factory
+from agent.config import AgentConfig
+from agent.scenario import load_scenario
+from agent.simulate import run_simulation
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "benchmarks" / "scenarios"
+
+# The store changes each situation must produce (kinds, in any order).
+EXPECTED_CHANGES: dict[str, set[str]] = {
+    "smoke": set(), "in-transit": set(), "not-shipped": set(), "refund-status": set(),
+    "customs-refund": {"refund"}, "barge-in": {"refund"},
+    "not-received": {"investigation", "reship"},
+    "damaged": {"refund", "coupon"},
+    "wrong-item": {"reship", "return_label"}, "phone": {"reship", "return_label"},
+    "return": {"return_label"},
+    "human": {"escalation", "callback"},
+    "backchannel": set(), "cough-knock": set(),
+}
+# A phrase an agent reply must contain: proof the lookup happened after verification.
+EXPECTED_SAID: dict[str, str] = {
+    "in-transit": "on its way", "not-shipped": "hasn't shipped", "refund-status": "refund",
+    "not-received": "delivered", "customs-refund": "customs", "smoke": "Alex",
+}
+LOOSE_INTERRUPTION_MS = 150.0  # target is 80 ms p95 (benchmark); CI machines are noisy
+
+
+@pytest.fixture(scope="module")
+def call_factory():
+    config = AgentConfig()
+    return config, our_call_factory(config, load_models(config))
+
+
+def play(name: str, tmp_path: Path, call_factory) -> dict:
+    config, factory = call_factory
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+    result = asyncio.run(run_simulation(scenario, tmp_path / name, config, factory))
+    for f in ("report.json", "agent.wav", "caller.wav", "transcript.txt"):
+        assert (tmp_path / name / f).stat().st_size > 0
+    return result.report
+
+
+def _said(report: dict) -> str:
+    return " ".join(a["heard_text"] for a in report["agent"])
+
+
+@pytest.mark.realtime
+@pytest.mark.parametrize("name", sorted(EXPECTED_CHANGES))
+def test_scenario(name, tmp_path, call_factory):
+    report = play(name, tmp_path, call_factory)
+    transcript = (tmp_path / name / "transcript.txt").read_text()
+    kinds = {c["kind"] for c in report["store_changes"]}
+    assert kinds == EXPECTED_CHANGES[name], transcript
+    assert report["ended_by"] == "agent_hung_up", transcript  # the call closed with the open door
+    assert "any time" in report["agent"][-1]["text"]
+    if name in EXPECTED_SAID:
+        assert EXPECTED_SAID[name].lower() in _said(report).lower(), transcript
+    answered = [c for c in report["caller"] if c["response_latency_ms"] is not None]
+    assert answered, transcript
+    assert all(0 < c["response_latency_ms"] < 3000 for c in answered), transcript
+
+
+@pytest.mark.realtime
+def test_barge_in_stops_the_agent_and_keeps_what_was_heard(tmp_path, call_factory):
+    report = play("barge-in", tmp_path, call_factory)
+    barge = [c for c in report["caller"] if c["barge_in"] and c["kind"] == "turn"]
+    assert len(barge) == 1
+    b = barge[0]
+    assert b["interruption_outcome"] == "cancel"
+    assert b["interruption_latency_wav_ms"] is not None
+    assert b["interruption_latency_wav_ms"] <= LOOSE_INTERRUPTION_MS
+    assert "refund" in b["transcript"].lower()
+    cut = [a for a in report["agent"] if a["interrupted"]]
+    assert len(cut) == 1
+    assert cut[0]["text"].startswith(cut[0]["heard_text"])
+    assert len(cut[0]["heard_text"]) < len(cut[0]["text"])
+    assert any(c["kind"] == "refund" for c in report["store_changes"])
+
+
+@pytest.mark.realtime
+@pytest.mark.parametrize("name", ["backchannel", "cough-knock"])
+def test_agent_carries_on_through_backchannels_and_noise(name, tmp_path, call_factory):
+    report = play(name, tmp_path, call_factory)
+    transcript = (tmp_path / name / "transcript.txt").read_text()
+    into_speech = [c for c in report["caller"] if c["barge_in"]]
+    assert len(into_speech) >= 2, transcript
+    assert not any(a["interrupted"] for a in report["agent"]), transcript
+    paused = [c for c in into_speech if c["interruption_outcome"] is not None]
+    assert all(c["interruption_outcome"] == "resume" for c in paused), transcript
+    assert any(a["resumed"] for a in report["agent"]), transcript
