@@ -98,7 +98,8 @@ class CallPipeline:
         processors = [
             self._input,
             VadProcessor(ctx, VadStream(make_speech_model(config.vad.model), config.vad_params())),
-            SttProcessor(ctx, models.recognizer, TurnAudio(config.turn_audio_params())),
+            SttProcessor(ctx, models.recognizer, TurnAudio(config.turn_audio_params()),
+                         config.endpointing.words, config.endpointing.long_wait_ms),
             InterruptionProcessor(ctx, config.interruption_params()),
             self._dialogue,
             TtsProcessor(ctx, models.synthesizer, config.tts.min_clause_words),

@@ -33,6 +33,11 @@ class VadConfig(_Section):
     turn_end_ms: float = Field(default=500.0, gt=0)
 
 
+class EndpointingConfig(_Section):
+    words: bool = True  # end the turn early on a complete sentence, later on a trailing one
+    long_wait_ms: float = Field(default=400.0, ge=0)  # extra wait after a trailing utterance
+
+
 class AsrConfig(_Section):
     model: Literal["tiny.en"] = "tiny.en"
     cpu_threads: int = Field(default=2, ge=1, le=16)
@@ -60,6 +65,7 @@ class AgentConfig(_Section):
     asr: AsrConfig = Field(default_factory=AsrConfig)
     tts: TtsConfig = Field(default_factory=TtsConfig)
     interruption: InterruptionConfig = Field(default_factory=InterruptionConfig)
+    endpointing: EndpointingConfig = Field(default_factory=EndpointingConfig)
     dialogue: DialogueConfig = Field(default_factory=DialogueConfig)
 
     def vad_params(self) -> VadParams:

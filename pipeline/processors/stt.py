@@ -8,6 +8,7 @@ from pipecat.frames.frames import CancelFrame, EndFrame, Frame, InputAudioRawFra
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from pipeline.asr import Recognizer, Transcript
+from pipeline.endpointing import Verdict, judge
 from pipeline.events import FinalLogged, PartialLogged
 from pipeline.frames import CallerTranscriptFrame, CallerVadFrame
 from pipeline.processors.base import CallContext
@@ -18,8 +19,14 @@ from pipeline.vad import VadEventKind
 class SttProcessor(FrameProcessor):
     """One recognition at a time per call; partials are skipped while one is running."""
 
-    def __init__(self, ctx: CallContext, recognizer: Recognizer, turn: TurnAudio) -> None:
+    def __init__(self, ctx: CallContext, recognizer: Recognizer, turn: TurnAudio,
+                 word_endpointing: bool = True, long_wait_ms: float = 400.0) -> None:
+        """``word_endpointing``: end the turn as soon as the paused burst reads as a complete
+        sentence, and wait ``long_wait_ms`` beyond the VAD's turn end when it trails off."""
         super().__init__(name="stt")
+        self._word_endpointing = word_endpointing
+        self._long_wait_ms = long_wait_ms
+        self._delayed_final: asyncio.Task | None = None
         self._ctx = ctx
         self._recognizer = recognizer
         self._turn = turn
@@ -49,13 +56,22 @@ class SttProcessor(FrameProcessor):
         if event.kind == VadEventKind.SPEECH_START:
             self._turn.start(event.speech_start_ms, now)
             self._segment = None  # speech resumed: an earlier segment result misses the new words
+            if self._delayed_final is not None:
+                await self.cancel_task(self._delayed_final)
+                self._delayed_final = None
         elif event.kind == VadEventKind.SPEECH_END and self._turn.active:
             audio, _ = self._turn.snapshot()
             job = self.create_task(self._recognize(audio), name="stt-segment")
             self._segment = job
             self.create_task(self._announce_segment(job), name="stt-segment-announce")
         elif event.kind == VadEventKind.TURN_END and self._turn.active:
-            self.create_task(self._final(now), name="stt-final")
+            segment = self._segment
+            if (self._word_endpointing and segment is not None and segment.done()
+                    and not segment.cancelled() and judge(segment.result().text) == Verdict.WAIT_LONGER):
+                self._delayed_final = self.create_task(self._final_after(self._long_wait_ms),
+                                                       name="stt-final-delayed")
+            else:
+                self.create_task(self._final(now), name="stt-final")
 
     async def _recognize(self, audio) -> Transcript:  # type: ignore[no-untyped-def]
         return await asyncio.to_thread(self._recognizer.transcribe, audio)
@@ -74,6 +90,16 @@ class SttProcessor(FrameProcessor):
         await self.push_frame(CallerTranscriptFrame(text=result.text, kind="segment",
                                                     at_ms=self._ctx.clock.now_ms(),
                                                     speech_start_ms=self._turn.speech_start_ms))
+        # A complete sentence after a pause ends the turn now, ~300 ms before the silence rule.
+        if (self._word_endpointing and self._segment is job and self._turn.active
+                and judge(result.text) == Verdict.END_NOW):
+            await self._final(self._ctx.clock.now_ms())
+
+    async def _final_after(self, delay_ms: float) -> None:
+        await asyncio.sleep(delay_ms / 1000.0)
+        self._delayed_final = None
+        if self._turn.active:
+            await self._final(self._ctx.clock.now_ms())
 
     async def _final(self, turn_end_ms: float) -> None:
         audio, _ = self._turn.snapshot()
@@ -92,6 +118,6 @@ class SttProcessor(FrameProcessor):
                                                     speech_start_ms=speech_start_ms))
 
     async def _cancel_jobs(self) -> None:
-        for job in (self._job, self._segment):
+        for job in (self._job, self._segment, self._delayed_final):
             if job and not job.done():
                 await self.cancel_task(job)

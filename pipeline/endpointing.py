@@ -1,0 +1,52 @@
+"""When is the caller's turn over? Words decide, not only silence.
+
+One fixed silence (``turn_end_ms``) is too long after "Where is my parcel?" and too short after
+"my order number is...". The recognition of the burst that just ended (ready ~100 ms after the
+VAD's short pause) tells which: a complete sentence ends the turn at once; a dangling one waits
+longer than usual. Pure: text in, verdict out.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+_DANGLING = frozenset({
+    "and", "or", "but", "so", "because", "is", "are", "was", "my", "the", "a", "an", "to", "of", "for",
+    "number", "code", "email", "address", "um", "uh", "er", "erm", "with", "at", "in", "on", "it's",
+    "its", "i", "i'm", "that", "which", "like", "then", "postcode", "zip", "order", "is,",
+})
+_NUMBER_WORDS = frozenset({
+    "zero", "oh", "o", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "double", "triple", "hash", "star", "dash", "dot",
+})
+_SENTENCE_END = re.compile(r"[.?!]['\")\]]*$")
+_TRAILING_OFF = re.compile(r"(\.\.\.|…|,|-|—)$")
+
+
+class Verdict(enum.Enum):
+    END_NOW = "end_now"  # a complete utterance: answer without waiting for more silence
+    DEFAULT = "default"  # not sure: wait for the usual turn-end silence
+    WAIT_LONGER = "wait_longer"  # the caller is mid-thought (a list of digits, "my email is")
+
+
+def judge(text: str, min_words: int = 4) -> Verdict:
+    """Classify the recognised words of a burst that just ended."""
+    t = text.strip()
+    if not t:
+        return Verdict.DEFAULT
+    if _TRAILING_OFF.search(t):
+        return Verdict.WAIT_LONGER
+    words = [w.strip(",;:.?!") for w in t.lower().split()]
+    words = [w for w in words if w]
+    if words and words[-1] in _DANGLING:
+        return Verdict.WAIT_LONGER
+    # Digits said one by one come with pauses, and Whisper ends each piece with a period; order
+    # numbers have at least four digits, so fewer means the caller is still going.
+    if words and all(w.isdigit() or w in _NUMBER_WORDS for w in words):
+        digit_count = sum(len(w) if w.isdigit() else 1 for w in words)
+        return Verdict.WAIT_LONGER if digit_count < 4 else Verdict.DEFAULT
+    # Whisper puts a period after almost anything; only a real sentence of a few words counts.
+    if _SENTENCE_END.search(t) and len(words) >= min_words:
+        return Verdict.END_NOW
+    return Verdict.DEFAULT

@@ -1,0 +1,26 @@
+import pytest
+
+from pipeline.endpointing import Verdict, judge
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("Where is my parcel?", Verdict.END_NOW),
+    ("Sorry, actually I want a refund.", Verdict.END_NOW),
+    ("Yes, correct.", Verdict.DEFAULT),
+    ("2.", Verdict.WAIT_LONGER),
+    ("4, 5.", Verdict.WAIT_LONGER),
+    ("one oh four", Verdict.WAIT_LONGER),
+    ("2 4 8 7 6", Verdict.DEFAULT),
+    ("10452.", Verdict.DEFAULT),
+    ("No, that's all.", Verdict.DEFAULT),
+    ("I'd prefer a refund, please.", Verdict.END_NOW),
+    ("1, 4, 5, 2...", Verdict.WAIT_LONGER),  # trailing off
+    ("My order number is", Verdict.WAIT_LONGER),
+    ("my email is li dot wei at", Verdict.WAIT_LONGER),
+    ("I bought a face mask and", Verdict.WAIT_LONGER),
+    ("The post code is 1012,", Verdict.WAIT_LONGER),
+    ("hello there", Verdict.DEFAULT),
+    ("", Verdict.DEFAULT),
+])
+def test_judge(text, verdict):
+    assert judge(text) == verdict
