@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 from pipecat.audio.dtmf.types import KeypadEntry
 from pipecat.frames.frames import EndFrame, InputDTMFFrame
 from pipecat.pipeline.pipeline import Pipeline
@@ -50,9 +51,17 @@ class Models:
 
 
 def load_models(config: AgentConfig) -> Models:
-    """Load (or reuse) the ASR model and the voice named in ``config``; ~1.5 s the first time."""
-    return Models(load_recognizer(config.asr.model, config.asr.cpu_threads),
-                  load_synthesizer(config.tts.voice))
+    """Load (or reuse) the ASR model and the voice named in ``config``; ~1.5 s the first time.
+
+    Each model runs once on a throwaway input: the first ONNX/CTranslate2 run allocates and is
+    several times slower, and that must not land on a caller's first turn.
+    """
+    models = Models(load_recognizer(config.asr.model, config.asr.cpu_threads),
+                    load_synthesizer(config.tts.voice))
+    noise = (np.random.default_rng(0).standard_normal(16_000) * 300).astype(np.int16)
+    models.recognizer.transcribe(noise)
+    models.synthesizer.synthesize("Hello.")
+    return models
 
 
 class CallSession(Protocol):
