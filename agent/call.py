@@ -56,7 +56,7 @@ def load_models(config: AgentConfig) -> Models:
     Each model runs once on a throwaway input: the first ONNX/CTranslate2 run allocates and is
     several times slower, and that must not land on a caller's first turn.
     """
-    models = Models(load_recognizer(config.asr.model, config.asr.cpu_threads),
+    models = Models(load_recognizer(config.asr.model, config.asr.cpu_threads, config.asr.language),
                     load_synthesizer(config.tts.voice))
     noise = (np.random.default_rng(0).standard_normal(16_000) * 300).astype(np.int16)
     models.recognizer.transcribe(noise)

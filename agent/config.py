@@ -39,7 +39,8 @@ class EndpointingConfig(_Section):
 
 
 class AsrConfig(_Section):
-    model: Literal["tiny.en"] = "tiny.en"
+    model: Literal["tiny.en", "base"] = "tiny.en"  # base: multilingual, ~4x slower here
+    language: str = Field(default="en", min_length=2, max_length=3)  # for a multilingual model
     cpu_threads: int = Field(default=2, ge=1, le=16)
     partial_interval_ms: float = Field(default=500.0, ge=100)
     preroll_ms: float = Field(default=300.0, ge=0)

