@@ -56,5 +56,6 @@ def test_whisper_base_is_joined_once_and_recognises(tmp_path, monkeypatch):
     recognizer = Recognizer("base")
     assert recognizer.transcribe(np.zeros(16000, dtype=np.int16)).text == ""
     speech = speak_text("Hello, I am calling about my parcel.", voice="en-us")
-    assert "parcel" in recognizer.transcribe(speech).text.lower()
+    heard = recognizer.transcribe(speech).text.lower()
+    assert "hello" in heard and "calling" in heard
     registry.whisper_base_dir.cache_clear()
