@@ -1,4 +1,4 @@
-"""The ``voice-agent`` command: talk, chat, simulate, store."""
+"""The ``voice-agent`` command: serve, talk, chat, simulate, store, bench."""
 
 from __future__ import annotations
 
@@ -76,16 +76,117 @@ def cmd_store(args: argparse.Namespace) -> int:
     return store_cli.load_fixtures_file(args.db_url, args.file)
 
 
+def _levels(text: str) -> list[int]:
+    try:
+        levels = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected N or N,N,...: {text!r}") from exc
+    if not levels or any(n < 1 for n in levels):
+        raise argparse.ArgumentTypeError(f"calls at once must be >= 1: {text!r}")
+    return levels
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from benchmarks.bench import run_bench
+
+    return run_bench([Path(p) for p in args.scenarios] or None, runs=args.runs, baseline=args.baseline,
+                     out=Path(args.out), concurrent=args.concurrent,
+                     config_path=Path(args.config) if args.config else None)
+
+
+class _CallIdDefault(logging.Filter):
+    # Call-scoped log records carry extra={"call_id": ...}; the others show "-".
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "call_id"):
+            record.call_id = "-"
+        return True
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Load the models once, open the store, serve until SIGTERM/SIGINT (exit 0)."""
+    from agent.server import ServerOptions, parse_host_port, serve
+    from agent.twilio_call import StreamLimits
+
+    if args.sip:
+        try:
+            parse_host_port(args.sip)
+        except ValueError as exc:
+            print(f"voice-agent serve: --sip: {exc}", file=sys.stderr)
+            return USAGE_ERROR
+        if not (Path(__file__).parent / "sip.py").exists():
+            print("voice-agent serve: --sip needs agent/sip.py, which this build does not include",
+                  file=sys.stderr)
+            return USAGE_ERROR
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_CallIdDefault())
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(call_id)s] %(message)s"))
+    from agent.call import load_models
+    from agent.calls import CallHost
+
+    config = _config(args)
+    store = None
+    if config.dialogue.kind == "after_sales":
+        from agent.store import StoreUnavailable, open_store
+
+        try:
+            store = open_store(args.db_url or config.dialogue.db_url)
+        except StoreUnavailable as exc:
+            print(f"voice-agent serve: {exc}", file=sys.stderr)
+            return 1
+        # The demo store fills an empty database only: real order data is never mixed with it.
+        if args.demo and not store.order_ids():
+            store.seed_demo()
+    print("Loading models...", flush=True)
+    host_calls = CallHost(config, load_models(config), store)
+    options = ServerOptions(host=args.host, port=args.port, public_url=args.public_url,
+                            twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
+                            stream_limits=StreamLimits(args.start_timeout_s, args.idle_timeout_s))
+    print(f"Serving on http://{args.host}:{args.port} (Ctrl-C or SIGTERM to stop)", flush=True)
+    try:
+        return asyncio.run(serve(host_calls, options, sip=args.sip))
+    finally:
+        if store is not None:
+            store.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="voice-agent", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="answer phone (Twilio Media Streams, SIP) and browser calls")
+    p.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="HTTP port (default 8080)")
+    p.add_argument("--config", help="config YAML overriding the embedded defaults")
+    p.add_argument("--db-url", default=os.environ.get("VOICE_AGENT_DB_URL"),
+                   help="store URL (default: $VOICE_AGENT_DB_URL or sqlite:///var/voice-agent.db)")
+    p.add_argument("--no-demo", dest="demo", action="store_false",
+                   help="do not fill an empty store with the demo orders")
+    p.add_argument("--public-url", default=os.environ.get("VOICE_AGENT_PUBLIC_URL"),
+                   help="the https:// URL providers reach this server at (signatures, TwiML)")
+    p.add_argument("--sip", metavar="HOST:PORT", help="also accept SIP calls on HOST:PORT")
+    p.add_argument("--start-timeout-s", type=float, default=10.0,
+                   help="close a media stream that sends no 'start' within this time (default 10)")
+    p.add_argument("--idle-timeout-s", type=float, default=10.0,
+                   help="end a call whose media stream goes silent this long (default 10)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("simulate", help="play a scripted call in real time through the real pipeline")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--out", help="output folder (default: out/<scenario name>)")
     p.add_argument("--config", help="config YAML overriding the embedded defaults")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("bench", help="measure response and interruption latency (and the stock baseline)")
+    p.add_argument("scenarios", nargs="*", help="scenario YAML files (default: the shipped suite)")
+    p.add_argument("--runs", type=int, default=3, help="runs per scenario (default 3)")
+    p.add_argument("--baseline", action="store_true", help="also run stock pipecat with the same models")
+    p.add_argument("--out", default="out/bench", help="output folder (default out/bench)")
+    p.add_argument("--concurrent", type=_levels, default=None, metavar="N[,N...]",
+                   help="calls at once, each its own pipeline (models shared); a list draws latency vs N")
+    p.add_argument("--config", help="config YAML overriding the embedded defaults")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("talk", help="talk to the agent with this machine's microphone and speaker")
     p.add_argument("--config", help="config YAML overriding the embedded defaults")

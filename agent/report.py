@@ -11,7 +11,14 @@ import numpy as np
 
 from agent.sim_caller import Spoken
 from benchmarks import wavmetrics
-from pipeline.events import AgentAudioLogged, CallLog, FinalLogged, InterruptionLogged, PartialLogged, ReplyLogged
+from pipeline.events import (
+    AgentAudioLogged,
+    CallLog,
+    FinalLogged,
+    InterruptionLogged,
+    PartialLogged,
+    ReplyLogged,
+)
 
 # A final transcript belongs to the utterance whose clip its speech overlaps, give or take the
 # VAD's pre-roll and hangover.
