@@ -37,7 +37,13 @@ class PlayoutProcessor(FrameProcessor):
                                      frame.last)
             return
         elif isinstance(frame, PlayoutControlFrame):
-            event = self._playout.pause() if frame.action == "pause" else self._playout.resume()
+            if frame.action == "pause":
+                event = self._playout.pause()
+                # Drop what sits in device/provider buffers too (Twilio's "clear"): the caller
+                # must hear silence now. A resume then loses at most those few buffered frames.
+                self._sink.clear()
+            else:
+                event = self._playout.resume()
             await self._report([event] if event else [])
             return
         elif isinstance(frame, InterruptionFrame):
