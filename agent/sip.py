@@ -1,0 +1,347 @@
+"""SIP calls without a registrar: a pjsua2 user agent that answers every INVITE with the call pipeline.
+
+``run_sip_server()`` owns one pjsua2 endpoint for its lifetime. pjsua2 is not asyncio-aware and
+its objects must be used from threads pjlib knows, so everything SIP happens on one dedicated
+thread ("sip") that polls pjsip (``libHandleEvents``) and runs commands posted by the event loop;
+pjmedia's own clock thread drives the audio ports. The pjsua2 classes and the audio hand-over
+live in :mod:`agent.sip_media`. The event loop owns
+the calls (:class:`~agent.calls.CallHost` is not thread-safe); the threads talk only through
+``call_soon_threadsafe`` one way and a command queue the other.
+
+Codecs: PCMU and PCMA (G.722 as well when offered), telephone-event (RFC 4733) for DTMF. pjsip
+itself refuses an offer without a common codec with 488 Not Acceptable Here before the call
+reaches us, so such an INVITE never builds a pipeline and other calls are unaffected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from agent.calls import CallHost
+from agent.sip_media import CODEC_PRIORITY, CallLink, build_pj_classes, pj_log_writer, redact
+from pipeline.devices import FRAME_MS, PIPELINE_RATE_HZ
+
+log = logging.getLogger(__name__)
+
+# Events are polled this often (ms); also the latency of a command from the event loop.
+POLL_MS = 10
+# How long (s) shutdown waits for BYE transactions before destroying the library anyway.
+HANGUP_GRACE_S = 2.0
+# How often (s) the SIP thread looks for calls whose RTP has stopped.
+RTP_CHECK_S = 1.0
+
+
+class _SipThread(threading.Thread):
+    """The pjsua2 endpoint and every pjsua2 object, used only from this thread (and pjmedia's)."""
+
+    def __init__(self, host: str, port: int, loop: asyncio.AbstractEventLoop,
+                 on_call: Callable[[CallLink], None], public_address: str | None,
+                 rtp_ports: tuple[int, int], max_calls: int, rtp_timeout_s: float) -> None:
+        super().__init__(name="sip", daemon=True)
+        self.host, self.port, self.loop, self.on_call = host, port, loop, on_call
+        self.public_address, self.rtp_ports, self.max_calls = public_address, rtp_ports, max_calls
+        self.rtp_timeout_s = rtp_timeout_s
+        self.started: asyncio.Future[None] = loop.create_future()
+        self.finished: asyncio.Future[None] = loop.create_future()
+        self._commands: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._stopping = threading.Event()
+        self._calls: dict[str, Any] = {}
+        self._dead: list[Any] = []
+
+    # --- from the event loop ---
+    def submit(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` on the SIP thread within ``POLL_MS``."""
+        self._commands.put(fn)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def _resolve(self, fut: asyncio.Future[None], exc: BaseException | None = None) -> None:
+        def done() -> None:
+            if fut.done():
+                return
+            if exc is None:
+                fut.set_result(None)
+            else:
+                fut.set_exception(exc)
+
+        with contextlib.suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(done)
+
+    # --- on this thread ---
+    def run(self) -> None:
+        import pjsua2 as pj  # run_sip_server() checked that it imports
+
+        self._pj = pj
+        self._port_cls, self._call_cls, account_cls = build_pj_classes(pj, self)
+        ep = pj.Endpoint()
+        account = None
+        try:
+            ep.libCreate()
+            ep.libInit(self._ep_config(pj))
+            tcfg = pj.TransportConfig()
+            tcfg.port, tcfg.boundAddress = self.port, self.host
+            if self.public_address:
+                tcfg.publicAddress = self.public_address
+            ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
+            ep.libStart()
+            ep.audDevManager().setNullDev()  # no sound card: pjmedia's clock thread drives audio
+            for codec in ep.codecEnum2():
+                ep.codecSetPriority(codec.codecId, CODEC_PRIORITY.get(codec.codecId.split("/")[0].upper(), 0))
+            account = account_cls()
+            account.create(self._account_config(pj))
+        except Exception as exc:  # pj.Error: bad address, port in use, ...
+            reason = getattr(exc, "reason", None) or str(exc)  # pjsua2.Error carries .reason
+            self._resolve(self.started, OSError(f"SIP: cannot listen on udp {self.host}:{self.port}: "
+                                                f"{redact(str(reason))}"))
+            self._destroy(ep, account)
+            self._resolve(self.finished)
+            return
+        self._resolve(self.started)
+        try:
+            next_check = time.monotonic() + RTP_CHECK_S
+            while not self._stopping.is_set():
+                ep.libHandleEvents(POLL_MS)
+                self._run_commands()
+                if self.rtp_timeout_s > 0 and time.monotonic() >= next_check:
+                    next_check = time.monotonic() + RTP_CHECK_S
+                    self._check_rtp()
+            self._hang_up_all(ep)
+        finally:
+            self._destroy(ep, account)
+            self._resolve(self.finished)
+
+    def _ep_config(self, pj: Any) -> Any:
+        cfg = pj.EpConfig()
+        cfg.uaConfig.threadCnt = 0  # no pjsip worker: this thread polls, so callbacks land here
+        cfg.uaConfig.mainThreadOnly = False
+        cfg.uaConfig.maxCalls = self.max_calls
+        cfg.uaConfig.userAgent = "voice-agent"
+        cfg.medConfig.clockRate = PIPELINE_RATE_HZ
+        cfg.medConfig.sndClockRate = PIPELINE_RATE_HZ
+        cfg.medConfig.audioFramePtime = FRAME_MS
+        cfg.medConfig.noVad = True  # keep RTP flowing; silence suppression confuses some trunks
+        cfg.medConfig.ecTailLen = 0  # our pipeline has its own echo handling
+        cfg.logConfig.consoleLevel = 2  # the writer only sees levels <= consoleLevel
+        cfg.logConfig.level = 2  # errors and warnings only, through _PjLog (redacted)
+        self._writer = pj_log_writer(pj)
+        cfg.logConfig.writer = self._writer
+        cfg.logConfig.decor = 0
+        return cfg
+
+    def _account_config(self, pj: Any) -> Any:
+        cfg = pj.AccountConfig()
+        cfg.idUri = f"sip:agent@{self.public_address or self.host}:{self.port}"
+        mt = cfg.mediaConfig.transportConfig
+        mt.port, mt.portRange = self.rtp_ports[0], self.rtp_ports[1] - self.rtp_ports[0] + 1
+        if self.host not in ("0.0.0.0", "::", ""):
+            mt.boundAddress = self.host
+        if self.public_address:
+            mt.publicAddress = self.public_address
+        return cfg
+
+    def incoming(self, account: Any, pj_call_id: int) -> None:
+        """An INVITE that pjsip accepted (a codec in common): ring, and let the loop build it."""
+        link = CallLink(uuid.uuid4().hex[:12], self.loop)
+        call = self._call_cls(account, pj_call_id, link)
+        self._calls[link.call_id] = call
+        log.info("incoming SIP call", extra={"call_id": link.call_id})
+        self._answer(call, 180)
+        try:
+            self.loop.call_soon_threadsafe(self.on_call, link)
+        except RuntimeError:
+            self._answer(call, 503)
+
+    def answer(self, call_id: str, code: int) -> None:
+        call = self._calls.get(call_id)
+        if call is not None and not call.disconnected:
+            self._answer(call, code)
+
+    def hang_up(self, call_id: str) -> None:
+        call = self._calls.get(call_id)
+        if call is not None and not call.disconnected:
+            prm = self._pj.CallOpParam(True)  # no code: BYE when answered, 603 Decline before
+            with contextlib.suppress(Exception):
+                call.hangup(prm)
+
+    def _answer(self, call: Any, code: int) -> None:
+        prm = self._pj.CallOpParam()
+        prm.statusCode = code
+        try:
+            if code < 300:
+                call.answer(prm)
+            else:
+                call.hangup(prm)
+        except Exception as exc:  # the caller cancelled meanwhile
+            log.warning("SIP answer %s failed (%s)", code, type(exc).__name__,
+                        extra={"call_id": call.link.call_id})
+
+    def reap(self, call: Any) -> None:
+        """A disconnected call: freed on the next poll, never inside its own callback."""
+        self._dead.append(call)
+
+    def _run_commands(self) -> None:
+        while True:
+            try:
+                fn = self._commands.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                fn()
+            except Exception:
+                log.exception("SIP command failed")
+        while self._dead:
+            self._free(self._dead.pop())
+
+    def _free(self, call: Any) -> None:
+        self._calls.pop(call.link.call_id, None)
+        call.link.source.close()
+        if call.port is not None:
+            call.port = None  # unregisters the conference port: no more pjmedia callbacks into it
+
+    def _check_rtp(self) -> None:
+        """Hang up calls whose caller vanished without a BYE (no RTP for ``rtp_timeout_s``)."""
+        now = time.monotonic()
+        for call_id, call in list(self._calls.items()):
+            if call.disconnected or call.audio_index is None:
+                continue  # not answered yet, on hold, or gone
+            try:
+                packets = call.getStreamStat(call.audio_index).rtcp.rxStat.pkt
+            except Exception:  # the stream is being re-created (re-INVITE)
+                continue
+            if packets != call.rx_packets:
+                call.rx_packets, call.rx_seen_at = packets, now
+            elif now - call.rx_seen_at > self.rtp_timeout_s:
+                log.warning("no RTP from the caller for %.0f s: hanging up", now - call.rx_seen_at,
+                            extra={"call_id": call_id})
+                call.audio_index = None  # once
+                self.hang_up(call_id)
+
+    def _hang_up_all(self, ep: Any) -> None:
+        for call_id in list(self._calls):
+            self.hang_up(call_id)
+        waited = 0.0
+        while any(not c.disconnected for c in self._calls.values()) and waited < HANGUP_GRACE_S:
+            ep.libHandleEvents(POLL_MS)
+            waited += POLL_MS / 1000.0
+        self._run_commands()
+
+    def _destroy(self, ep: Any, account: Any) -> None:
+        # pjsua2 needs every port, call and account gone before libDestroy(), or it crashes.
+        for call in list(self._calls.values()):
+            self._free(call)
+        self._calls.clear()
+        if account is not None:
+            with contextlib.suppress(Exception):
+                account.shutdown()
+            del account
+        try:
+            ep.libDestroy()
+        except Exception as exc:
+            log.warning("SIP library shutdown failed (%s)", type(exc).__name__)
+        del ep
+
+
+async def run_sip_server(host: str, port: int, host_calls: CallHost, stop: asyncio.Event, *,
+                         public_address: str | None = None, rtp_ports: tuple[int, int] = (4000, 4999),
+                         max_calls: int = 4, rtp_timeout_s: float = 60.0,
+                         ready: asyncio.Event | None = None) -> None:
+    """Answer SIP calls on UDP ``host:port`` (no registrar) until ``stop`` is set.
+
+    Every INVITE with a common codec (PCMU, PCMA, G.722) is answered 200 OK and runs as a call of
+    ``host_calls`` on channel ``"sip"``; one without gets 488 from pjsip. A caller's BYE ends the
+    pipeline and writes the call record; the agent's goodbye sends a BYE. RTP uses UDP ports in
+    ``rtp_ports`` (inclusive); ``public_address`` is the address to advertise in SIP/SDP when behind
+    NAT. At most ``max_calls`` calls at once (more get 486 Busy Here). A call whose caller sends no
+    RTP for ``rtp_timeout_s`` seconds (vanished without a BYE) is hung up; 0 disables the check.
+    ``ready``, if given, is set once the UDP port is bound and INVITEs are being answered.
+
+    Raises OSError at start if the address cannot be bound (one server per process: pjsua2's
+    endpoint is a singleton), RuntimeError if pjsua2 is not installed or the SIP thread dies.
+    When ``stop`` is set (or this task is cancelled), live calls are hung up and their records
+    written (up to ~5 s), then the pjsua2 library is destroyed and its thread joined before
+    returning (or re-raising the cancellation).
+    """
+    try:
+        import pjsua2  # noqa: F401  (used on the SIP thread; fail here, not there)
+    except ImportError as exc:
+        raise RuntimeError("SIP needs pjsua2: pip install pjsua2-python==2.15.1.post1") from exc
+    loop = asyncio.get_running_loop()
+    tasks: dict[str, tuple[CallLink, asyncio.Task[None]]] = {}
+
+    def on_call(link: CallLink) -> None:  # on the loop, for each INVITE pjsip accepted
+        try:
+            live = host_calls.open_call(link.source, link.sink, "sip", call_id=link.call_id)
+        except Exception as exc:  # shutting down (RuntimeError), or the dialogue could not be built
+            log.warning("SIP call refused with 503 (%s)", type(exc).__name__,
+                        extra={"call_id": link.call_id})
+            thread.submit(lambda: thread.answer(link.call_id, 503))
+            return
+        link.on_dtmf = lambda digit: _dtmf(live.pipeline, digit, link.call_id)
+        thread.submit(lambda: thread.answer(link.call_id, 200))
+        tasks[link.call_id] = (link, loop.create_task(run(live, link), name=f"sip-{link.call_id}"))
+
+    async def run(live: Any, link: CallLink) -> None:
+        try:
+            await host_calls.run_call(live, link.hang_up)
+        finally:
+            thread.submit(lambda: thread.hang_up(link.call_id))  # the agent said goodbye, or stop
+            tasks.pop(link.call_id, None)
+            log.info("SIP call audio: %d playout underruns, %d caller frames dropped",
+                     link.sink.underruns, link.source.dropped_frames, extra={"call_id": link.call_id})
+
+    thread = _SipThread(host, port, loop, on_call, public_address, rtp_ports, max_calls, rtp_timeout_s)
+    thread.start()
+    try:
+        await thread.started
+        log.info("SIP listening on udp %s:%s", host, port)
+        if ready is not None:
+            ready.set()
+        stopping: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
+        finished: asyncio.Future[Any] = thread.finished
+        try:
+            await asyncio.wait([stopping, finished], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if not stop.is_set():  # the SIP thread died on its own: say so rather than look alive
+            raise RuntimeError("the SIP thread stopped unexpectedly")
+    finally:
+        await _shut_down(thread, tasks)
+
+
+async def _shut_down(thread: _SipThread, tasks: dict[str, tuple[CallLink, asyncio.Task[None]]]) -> None:
+    for link, _task in list(tasks.values()):
+        link.hang_up.set()
+    pending = [task for _link, task in tasks.values()]
+    if pending:
+        _done, late = await asyncio.wait(pending, timeout=5.0)
+        for task in late:  # run_call() is cancellation-safe: the record is still written
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+    thread.stop()
+    await asyncio.shield(thread.finished)
+    thread.join(timeout=1.0)
+    log.info("SIP stopped")
+
+
+_dtmf_tasks: set[asyncio.Task[None]] = set()
+
+
+def _dtmf(pipeline: Any, digit: str, call_id: str) -> None:
+    async def send() -> None:
+        try:
+            await pipeline.send_dtmf(digit)
+        except ValueError:  # A-D and other keys the dialogue has no use for
+            log.info("ignored DTMF key", extra={"call_id": call_id})
+
+    task = asyncio.get_running_loop().create_task(send())
+    _dtmf_tasks.add(task)
+    task.add_done_callback(_dtmf_tasks.discard)
