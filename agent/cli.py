@@ -113,10 +113,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"voice-agent serve: --sip: {exc}", file=sys.stderr)
             return USAGE_ERROR
-        if not (Path(__file__).parent / "sip.py").exists():
-            print("voice-agent serve: --sip needs agent/sip.py, which this build does not include",
-                  file=sys.stderr)
-            return USAGE_ERROR
     for handler in logging.getLogger().handlers:
         handler.addFilter(_CallIdDefault())
         handler.setFormatter(

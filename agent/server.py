@@ -196,7 +196,7 @@ async def serve(host_calls: CallHost, options: ServerOptions, sip: str | None = 
     await site.start()
     sip_task: asyncio.Task[None] | None = None
     if sip:
-        from agent.sip import run_sip_server  # type: ignore[import-not-found,unused-ignore]
+        from agent.sip import run_sip_server
 
         sip_host, sip_port = parse_host_port(sip)
         sip_task = asyncio.create_task(run_sip_server(sip_host, sip_port, host_calls, stop))
