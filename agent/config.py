@@ -29,6 +29,7 @@ class VadConfig(_Section):
     model: Literal["silero", "webrtc"] = "silero"
     threshold: float = Field(default=0.5, gt=0, lt=1)
     start_ms: float = Field(default=32.0, ge=0)
+    quiet_ms: float = Field(default=96.0, gt=0)
     stop_ms: float = Field(default=200.0, gt=0)
     turn_end_ms: float = Field(default=500.0, gt=0)
 
@@ -71,7 +72,8 @@ class AgentConfig(_Section):
 
     def vad_params(self) -> VadParams:
         v = self.vad
-        return VadParams(v.threshold, v.start_ms, v.stop_ms, v.turn_end_ms)
+        return VadParams(threshold=v.threshold, start_ms=v.start_ms, quiet_ms=v.quiet_ms,
+                         stop_ms=v.stop_ms, turn_end_ms=v.turn_end_ms)
 
     def turn_audio_params(self) -> TurnAudioParams:
         return TurnAudioParams(self.asr.partial_interval_ms, self.asr.preroll_ms)

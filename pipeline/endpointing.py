@@ -20,6 +20,7 @@ _NUMBER_WORDS = frozenset({
     "zero", "oh", "o", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "double", "triple", "hash", "star", "dash", "dot",
 })
+_ANSWERS = frozenset({"yes", "yeah", "yep", "no", "nope", "correct", "right", "exactly", "sure"})
 _SENTENCE_END = re.compile(r"[.?!]['\")\]]*$")
 _TRAILING_OFF = re.compile(r"(\.\.\.|…|,|-|—)$")
 
@@ -46,7 +47,8 @@ def judge(text: str, min_words: int = 4) -> Verdict:
     if words and all(w.isdigit() or w in _NUMBER_WORDS for w in words):
         digit_count = sum(len(w) if w.isdigit() else 1 for w in words)
         return Verdict.WAIT_LONGER if digit_count < 4 else Verdict.DEFAULT
-    # Whisper puts a period after almost anything; only a real sentence of a few words counts.
-    if _SENTENCE_END.search(t) and len(words) >= min_words:
+    # Whisper puts a period after almost anything; only a real sentence of a few words counts,
+    # or a plain yes/no answer ("Yes, correct.", "No, that's all.").
+    if _SENTENCE_END.search(t) and (len(words) >= min_words or words[0] in _ANSWERS):
         return Verdict.END_NOW
     return Verdict.DEFAULT

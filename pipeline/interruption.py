@@ -19,7 +19,8 @@ BACKCHANNELS = frozenset({
     "uh-huh", "uh huh", "uhhuh", "mm-hmm", "mm hmm", "mmhmm", "mhm", "mm", "hmm", "hm", "okay", "ok",
     "right", "yeah", "yes", "yep", "yup", "sure", "alright", "all right", "i see", "got it", "cool",
     "uh", "um", "ah", "oh", "huh", "mmm", "aha", "ha", "oh okay", "okay okay", "right right",
-    "yeah yeah", "yes yes", "uh-hum", "uh hum", "mm-mm",
+    "yeah yeah", "yes yes", "uh-hum", "uh hum", "mm-mm", "thanks", "thank you", "thank you so much",
+    "great", "perfect", "lovely", "ok thanks", "okay thanks", "okay thank you",
 })
 # Whisper writes non-speech as "(coughing)", "[knocking]", "*cough*", or music notes.
 _NON_SPEECH = re.compile(r"[\(\[\*♪][^\)\]\*♪]*[\)\]\*♪]?")

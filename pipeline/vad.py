@@ -98,6 +98,7 @@ class VadEventKind(enum.Enum):
     ONSET = "onset"  # a sudden rise in level: maybe speech, the model has not confirmed yet
     ONSET_REJECTED = "onset_rejected"  # the model did not confirm the onset in time
     SPEECH_START = "speech_start"
+    QUIET = "quiet"  # a brief silence inside speech: a pause may be coming (start recognising)
     SPEECH_END = "speech_end"  # short silence: the caller paused
     TURN_END = "turn_end"  # long silence: the turn is over
 
@@ -113,6 +114,7 @@ class VadEvent:
 class VadParams:
     threshold: float = 0.5
     start_ms: float = 32.0  # voiced audio needed to call it speech
+    quiet_ms: float = 96.0  # silence that announces a possible pause (speculative recognition)
     stop_ms: float = 200.0  # silence that ends a stretch of speech
     turn_end_ms: float = 500.0  # silence (from the last voiced window) that ends the turn
     onset_rise_db: float = 15.0  # level jump over the noise floor that announces an onset
@@ -127,6 +129,7 @@ class _Track:
     onset_ms: float = 0.0
     last_voiced_ms: float = 0.0
     speech_start_ms: float = 0.0
+    quiet_sent: bool = False
 
 
 @dataclass
@@ -153,6 +156,7 @@ class VadTracker:
                 t.onset_ms = window_end_ms - window_ms
             t.voiced_ms += window_ms
             t.last_voiced_ms = window_end_ms
+            t.quiet_sent = False
             if t.state != VadState.SPEECH and t.voiced_ms >= p.start_ms:
                 if t.state == VadState.SILENCE:
                     t.speech_start_ms = t.onset_ms
@@ -161,6 +165,9 @@ class VadTracker:
             return events
         t.voiced_ms = 0.0
         silent_ms = window_end_ms - t.last_voiced_ms
+        if t.state == VadState.SPEECH and not t.quiet_sent and silent_ms >= p.quiet_ms:
+            t.quiet_sent = True
+            events.append(VadEvent(VadEventKind.QUIET, window_end_ms, t.speech_start_ms))
         if t.state == VadState.SPEECH and silent_ms >= p.stop_ms:
             t.state = VadState.PAUSE
             events.append(VadEvent(VadEventKind.SPEECH_END, window_end_ms, t.speech_start_ms))

@@ -6,13 +6,15 @@ from pipeline.endpointing import Verdict, judge
 @pytest.mark.parametrize("text,verdict", [
     ("Where is my parcel?", Verdict.END_NOW),
     ("Sorry, actually I want a refund.", Verdict.END_NOW),
-    ("Yes, correct.", Verdict.DEFAULT),
+    ("Yes, correct.", Verdict.END_NOW),
+    ("Hello.", Verdict.DEFAULT),
+    ("Thanks.", Verdict.DEFAULT),
     ("2.", Verdict.WAIT_LONGER),
     ("4, 5.", Verdict.WAIT_LONGER),
     ("one oh four", Verdict.WAIT_LONGER),
     ("2 4 8 7 6", Verdict.DEFAULT),
     ("10452.", Verdict.DEFAULT),
-    ("No, that's all.", Verdict.DEFAULT),
+    ("No, that's all.", Verdict.END_NOW),
     ("I'd prefer a refund, please.", Verdict.END_NOW),
     ("1, 4, 5, 2...", Verdict.WAIT_LONGER),  # trailing off
     ("My order number is", Verdict.WAIT_LONGER),

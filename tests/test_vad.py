@@ -16,8 +16,8 @@ from pipeline.vad import (
 )
 
 
-def kinds(events):
-    return [e.kind for e in events]
+def kinds(events, quiet=False):
+    return [e.kind for e in events if quiet or e.kind != VadEventKind.QUIET]
 
 
 def test_tracker_speech_pause_turn_end():
@@ -27,8 +27,10 @@ def test_tracker_speech_pause_turn_end():
     for p in [0.1] * 3 + [0.9] * 10 + [0.1] * 20:
         ms += 32
         out += t.update(p, ms, 32)
-    assert kinds(out) == [VadEventKind.SPEECH_START, VadEventKind.SPEECH_END, VadEventKind.TURN_END]
-    start, end, turn = out
+    assert kinds(out, quiet=True) == [VadEventKind.SPEECH_START, VadEventKind.QUIET,
+                                      VadEventKind.SPEECH_END, VadEventKind.TURN_END]
+    start, quiet, end, turn = out
+    assert quiet.at_ms - 13 * 32 == pytest.approx(96)  # speculative recognition starts early
     assert start.speech_start_ms == pytest.approx(96)  # onset = start of the first voiced window
     assert end.at_ms - 13 * 32 == pytest.approx(224)  # first window with >= 200 ms of silence
     assert turn.at_ms - 13 * 32 >= 500
@@ -42,6 +44,7 @@ def test_tracker_pause_shorter_than_turn_end_keeps_turn():
         out += t.update(p, ms, 32)
     assert kinds(out) == [VadEventKind.SPEECH_START, VadEventKind.SPEECH_END, VadEventKind.SPEECH_START,
                           VadEventKind.SPEECH_END, VadEventKind.TURN_END]
+    out = [e for e in out if e.kind != VadEventKind.QUIET]
     assert out[2].speech_start_ms == 480  # a SPEECH_START carries the onset of its own burst
     assert out[4].speech_start_ms == 0  # the TURN_END carries the start of the whole turn
 

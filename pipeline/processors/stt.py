@@ -27,6 +27,7 @@ class SttProcessor(FrameProcessor):
         self._word_endpointing = word_endpointing
         self._long_wait_ms = long_wait_ms
         self._delayed_final: asyncio.Task | None = None
+        self._speculative: asyncio.Task[Transcript] | None = None  # started on QUIET
         self._ctx = ctx
         self._recognizer = recognizer
         self._turn = turn
@@ -56,12 +57,21 @@ class SttProcessor(FrameProcessor):
         if event.kind == VadEventKind.SPEECH_START:
             self._turn.start(event.speech_start_ms, now)
             self._segment = None  # speech resumed: an earlier segment result misses the new words
+            self._speculative = None
             if self._delayed_final is not None:
                 await self.cancel_task(self._delayed_final)
                 self._delayed_final = None
-        elif event.kind == VadEventKind.SPEECH_END and self._turn.active:
+        elif event.kind == VadEventKind.QUIET and self._turn.active:
+            # Recognise while the VAD is still making sure this is a pause: if it is, the words
+            # are ready ~100 ms sooner; if the caller goes on, SPEECH_START discards them.
             audio, _ = self._turn.snapshot()
-            job = self.create_task(self._recognize(audio), name="stt-segment")
+            self._speculative = self.create_task(self._recognize(audio), name="stt-speculative")
+        elif event.kind == VadEventKind.SPEECH_END and self._turn.active:
+            job = self._speculative
+            self._speculative = None
+            if job is None:
+                audio, _ = self._turn.snapshot()
+                job = self.create_task(self._recognize(audio), name="stt-segment")
             self._segment = job
             self.create_task(self._announce_segment(job), name="stt-segment-announce")
         elif event.kind == VadEventKind.TURN_END and self._turn.active:
@@ -118,6 +128,6 @@ class SttProcessor(FrameProcessor):
                                                     speech_start_ms=speech_start_ms))
 
     async def _cancel_jobs(self) -> None:
-        for job in (self._job, self._segment, self._delayed_final):
+        for job in (self._job, self._segment, self._delayed_final, self._speculative):
             if job and not job.done():
                 await self.cancel_task(job)
