@@ -44,10 +44,11 @@ class DialogueProcessor(FrameProcessor):
         elif isinstance(frame, CallerTranscriptFrame):
             if frame.kind == "partial":
                 self._dialogue.on_partial(frame.text)
-            elif frame.kind == "final" and frame.text.strip():
+            elif frame.kind == "final" and frame.text.strip() and self._ending_reply is None:
+                # (once the goodbye is on its way, a trailing "thanks" is not a new request)
                 reply = await self._decide(self._dialogue.on_final, frame.text)
                 await self._say(reply, caller_text=frame.text)
-        elif isinstance(frame, InputDTMFFrame):
+        elif isinstance(frame, InputDTMFFrame) and self._ending_reply is None:
             key_reply = await self._decide_dtmf(str(frame.button.value))
             if key_reply is not None:
                 await self._say(key_reply, caller_text=f"[keypad {frame.button.value}]")
@@ -55,6 +56,8 @@ class DialogueProcessor(FrameProcessor):
             event = frame.event
             if event.kind == PlayoutEventKind.CUT:
                 self._dialogue.on_heard(event.reply_text, event.heard_text)
+                if self._ending_reply == event.reply_id:
+                    self._ending_reply = None  # the caller cut the goodbye short: keep listening
             elif event.kind == PlayoutEventKind.FINISHED and self._ending_reply == event.reply_id:
                 self.call_ended.set()
 
