@@ -47,6 +47,11 @@ def judge(text: str, min_words: int = 4) -> Verdict:
     if words and all(w.isdigit() or w in _NUMBER_WORDS for w in words):
         digit_count = sum(len(w) if w.isdigit() else 1 for w in words)
         return Verdict.WAIT_LONGER if digit_count < 4 else Verdict.DEFAULT
+    # "My post code is 10115": Whisper drops the period after digits; a sentence that ends in a
+    # whole code (4+ characters with digits) is complete.
+    last = words[-1] if words else ""
+    if len(words) >= min_words and len(last) >= 4 and any(c.isdigit() for c in last):
+        return Verdict.END_NOW
     # Whisper puts a period after almost anything; only a real sentence of a few words counts,
     # or a plain yes/no answer ("Yes, correct.", "No, that's all.").
     if _SENTENCE_END.search(t) and (len(words) >= min_words or words[0] in _ANSWERS):

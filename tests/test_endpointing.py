@@ -22,6 +22,8 @@ from pipeline.endpointing import Verdict, judge
     ("I bought a face mask and", Verdict.WAIT_LONGER),
     ("The post code is 1012,", Verdict.WAIT_LONGER),
     ("hello there", Verdict.DEFAULT),
+    ("My post code is 10115", Verdict.END_NOW),
+    ("my zip is 941", Verdict.DEFAULT),
     ("", Verdict.DEFAULT),
 ])
 def test_judge(text, verdict):
