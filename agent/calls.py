@@ -17,20 +17,8 @@ from agent.call import CallPipeline, Models
 from agent.config import AgentConfig
 from intents.types import DialogueManager
 from pipeline.devices import AudioSink, AudioSource
-from pipeline.events import CallLog, FinalLogged, ReplyLogged
 
 log = logging.getLogger(__name__)
-
-
-def transcript_of(call_log: CallLog) -> list[dict[str, Any]]:
-    """The call's turns in order: ``{"at_ms", "speaker": caller|agent, "text"}``."""
-    rows: list[dict[str, Any]] = []
-    for e in call_log.events:
-        if isinstance(e, FinalLogged) and e.text:
-            rows.append({"at_ms": round(e.at_ms), "speaker": "caller", "text": e.text})
-        elif isinstance(e, ReplyLogged) and e.text:
-            rows.append({"at_ms": round(e.at_ms), "speaker": "agent", "text": e.text})
-    return rows
 
 
 @dataclass
@@ -38,6 +26,7 @@ class LiveCall:
     call_id: str
     channel: str
     pipeline: CallPipeline
+    dialogue: DialogueManager
     started_at: datetime
     task: asyncio.Task[None] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -54,13 +43,9 @@ class CallHost:
         self.accepting = True
 
     def _dialogue(self, call_id: str) -> DialogueManager:
-        if self.store is None:
-            from intents.simple import SimpleDialogue
+        from agent.dialogue_factory import make_dialogue
 
-            return SimpleDialogue()
-        from intents.dialogue import build_dialogue
-
-        return build_dialogue(self.store, call_id=call_id)
+        return make_dialogue(self.config, self.store, call_id=call_id)
 
     def open_call(self, source: AudioSource, sink: AudioSink, channel: str,
                   call_id: str | None = None) -> LiveCall:
@@ -68,9 +53,9 @@ class CallHost:
         if not self.accepting:
             raise RuntimeError("the server is shutting down")
         call_id = call_id or uuid.uuid4().hex[:12]
-        pipeline = CallPipeline(self.config, self.models, source, sink, self._dialogue(call_id),
-                                call_id=call_id)
-        live = LiveCall(call_id, channel, pipeline, datetime.now(UTC))
+        dialogue = self._dialogue(call_id)
+        pipeline = CallPipeline(self.config, self.models, source, sink, dialogue, call_id=call_id)
+        live = LiveCall(call_id, channel, pipeline, dialogue, datetime.now(UTC))
         self.calls[call_id] = live
         return live
 
@@ -94,17 +79,10 @@ class CallHost:
             await pipeline.aclose()
             await asyncio.gather(runner, *waits, return_exceptions=True)
             self.calls.pop(live.call_id, None)
-            self._record(live)
-
-    def _record(self, live: LiveCall) -> None:
-        if self.store is None:
-            return
-        latency = {k: v for k, v in live.extra.items() if k.endswith("_ms")}
-        try:
-            self.store.record_call(live.call_id, live.started_at, datetime.now(UTC), live.channel,
-                                   transcript_of(live.pipeline.log), latency)
-        except Exception as exc:  # a store outage must not take the server down
-            log.error("could not record call (%s)", type(exc).__name__, extra={"call_id": live.call_id})
+            # The dialogue writes the record: its transcript knows what was cut short, and it
+            # saves callbacks promised while the store was down. It never raises.
+            latency = {k: v for k, v in live.extra.items() if k.endswith("_ms")}
+            await asyncio.to_thread(live.dialogue.close, live.channel, latency)
 
     async def shutdown(self, timeout_s: float = 5.0) -> None:
         """Stop taking calls and end the live ones (each closes its record)."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from agent.config import AgentConfig
+from agent.dialogue_factory import make_dialogue
 from agent.store import StoreUnavailable, open_store
-from intents.dialogue import build_dialogue
 from intents.policy_config import ConfigError, load_config
 
 
-def run_chat(db_url: str | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+def run_chat(db_url: str | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+             agent_config: AgentConfig | None = None) -> int:
     """Print the greeting, answer each line, exit 0 at goodbye or end of input.
 
     A store that can't be opened still gives a call: the agent apologises and offers a callback.
@@ -26,7 +28,11 @@ def run_chat(db_url: str | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys
     except StoreUnavailable as exc:
         print(f"warning: {exc}; continuing without it", file=sys.stderr)
         store = None
-    dialogue = build_dialogue(store, config)
+    try:
+        dialogue = make_dialogue(agent_config or AgentConfig(), store)
+    except ConfigError as exc:  # e.g. an llm: section whose API key is not set
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     name = config.persona.agent_name
     print(f"{name}: {dialogue.greeting().text}", file=stdout, flush=True)
     try:

@@ -62,7 +62,7 @@ def cmd_talk(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from agent.chat import run_chat
 
-    return run_chat(args.db_url)
+    return run_chat(args.db_url, agent_config=_config(args))
 
 
 def cmd_store(args: argparse.Namespace) -> int:
@@ -191,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="the same dialogue over text in the terminal")
     p.add_argument("--db-url", default=os.environ.get("VOICE_AGENT_DB_URL"),
                    help="store URL (default: $VOICE_AGENT_DB_URL or sqlite:///var/voice-agent.db)")
+    p.add_argument("--config", help="config YAML (e.g. an llm: section)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("store", help="fill the order store")

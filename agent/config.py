@@ -7,18 +7,15 @@ all and any subset can be overridden with ``--config FILE``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from intents.policy_config import ConfigError  # one error type for every config file
 from pipeline.interruption import InterruptionParams
 from pipeline.turn_audio import TurnAudioParams
 from pipeline.vad import VadParams
-
-
-class ConfigError(ValueError):
-    """A configuration file is unreadable or invalid; the message names file and field."""
 
 
 class _Section(BaseModel):
@@ -68,6 +65,14 @@ class AgentConfig(_Section):
     tts: TtsConfig = Field(default_factory=TtsConfig)
     interruption: InterruptionConfig = Field(default_factory=InterruptionConfig)
     endpointing: EndpointingConfig = Field(default_factory=EndpointingConfig)
+    # {provider: openai, base_url: ..., model: ...}; absent: the rule-based dialogue (no network)
+    llm: dict[str, Any] | None = None
+
+    def llm_config(self):  # type: ignore[no-untyped-def]
+        """The validated ``llm:`` section (an ``intents.llm_config.LlmConfig``)."""
+        from intents.llm_config import LlmConfig, llm_config_from_mapping
+
+        return LlmConfig() if self.llm is None else llm_config_from_mapping({"llm": self.llm}, "llm")
     dialogue: DialogueConfig = Field(default_factory=DialogueConfig)
 
     def vad_params(self) -> VadParams:

@@ -80,13 +80,10 @@ class _ScenarioStore:
                 self.store.load_fixtures(scenario.fixtures)
 
     def dialogue(self, config: AgentConfig, now: datetime | None) -> DialogueManager:
-        if self.store is None:
-            from intents.simple import SimpleDialogue
+        from agent.dialogue_factory import make_dialogue
 
-            return SimpleDialogue()
-        from intents.dialogue import build_dialogue
-
-        return build_dialogue(self.store, now=(lambda: now) if now else None, call_id=self.call_id)
+        return make_dialogue(config, self.store, now=(lambda: now) if now else None,
+                             call_id=self.call_id)
 
     def changes(self) -> list[dict]:
         if self.store is None:

@@ -19,14 +19,11 @@ NO_DEVICE_EXIT = 2
 
 
 def _make_dialogue(config: AgentConfig) -> DialogueManager:
-    if config.dialogue.kind == "simple":
-        from intents.simple import SimpleDialogue
-
-        return SimpleDialogue()
+    from agent.dialogue_factory import make_dialogue
     from agent.store import open_store
-    from intents.dialogue import build_dialogue
 
-    return build_dialogue(open_store(config.dialogue.db_url))
+    store = open_store(config.dialogue.db_url) if config.dialogue.kind != "simple" else None
+    return make_dialogue(config, store)
 
 
 async def _show(log: CallLog, out: TextIO) -> None:

@@ -91,7 +91,7 @@ class RuleDialogue:
     def on_heard(self, reply_text: str, heard_text: str) -> None:
         """Barge-in: remember that the caller heard only ``heard_text`` of the last reply."""
         for entry in reversed(self.transcript):
-            if entry["role"] == "agent" and entry["text"] == reply_text:
+            if entry["speaker"] == "agent" and entry["text"] == reply_text:
                 entry["heard"] = heard_text
                 entry["interrupted"] = True
                 break
@@ -213,11 +213,11 @@ class RuleDialogue:
         return made
 
     def _say(self, text: str) -> None:
-        self.transcript.append({"role": "agent", "text": text, "at": self.now().isoformat()})
+        self.transcript.append({"speaker": "agent", "text": text, "at": self.now().isoformat()})
 
     def _hear(self, text: str, intent: Intent) -> None:
         self.transcript.append(
-            {"role": "caller", "text": text, "at": self.now().isoformat(), "intent": intent.value}
+            {"speaker": "caller", "text": text, "at": self.now().isoformat(), "intent": intent.value}
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from intents.types import Intent, Reply
 
@@ -35,3 +36,6 @@ class SimpleDialogue:
 
     def on_dtmf(self, digits: str) -> Reply | None:
         return None
+
+    def close(self, channel: str = "voice", latency: dict[str, Any] | None = None) -> object:
+        return None  # no store, nothing to record

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Intent(enum.StrEnum):
@@ -95,4 +95,8 @@ class DialogueManager(Protocol):
 
     def on_dtmf(self, digits: str) -> Reply | None:
         """Keypad digits ("0"-"9", "*", "#"); returns a reply or None to keep collecting."""
+        ...
+
+    def close(self, channel: str = "voice", latency: dict[str, Any] | None = None) -> object:
+        """The call is over: save its record (transcript, latencies, changes). Never raises."""
         ...
