@@ -65,14 +65,15 @@ class AgentConfig(_Section):
     tts: TtsConfig = Field(default_factory=TtsConfig)
     interruption: InterruptionConfig = Field(default_factory=InterruptionConfig)
     endpointing: EndpointingConfig = Field(default_factory=EndpointingConfig)
-    # {provider: openai, base_url: ..., model: ...}; absent: the rule-based dialogue (no network)
+    # {provider: openai, base_url: ..., model: ...}; absent: configs/llm.yaml decides (default
+    # there: none, the rule-based dialogue with no network)
     llm: dict[str, Any] | None = None
 
     def llm_config(self):  # type: ignore[no-untyped-def]
-        """The validated ``llm:`` section (an ``intents.llm_config.LlmConfig``)."""
-        from intents.llm_config import LlmConfig, llm_config_from_mapping
+        """The validated ``llm:`` setting (an ``intents.llm_config.LlmConfig``)."""
+        from intents.llm_config import llm_config_from_mapping, load_llm_config
 
-        return LlmConfig() if self.llm is None else llm_config_from_mapping({"llm": self.llm}, "llm")
+        return load_llm_config() if self.llm is None else llm_config_from_mapping({"llm": self.llm}, "llm")
     dialogue: DialogueConfig = Field(default_factory=DialogueConfig)
 
     def vad_params(self) -> VadParams:
