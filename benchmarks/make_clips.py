@@ -61,12 +61,47 @@ class Sound:
     kind: str
 
 
-def _caller(prefix: str, voice: str, speed: int, lines: dict[str, str], phone: bool = False) -> list[Speech]:
+_DIGIT_WORDS = frozenset(
+    {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+)
+
+
+def _paused(text: str) -> str:
+    """``text`` with a pause (a comma) after every digit word: dictation, one digit at a time."""
+    words = [w.strip(",.") for w in text.split()]
+    return " ".join(w + ("," if w.lower() in _DIGIT_WORDS else "") for w in words).rstrip(",") + "."
+
+
+@dataclass(frozen=True)
+class Clear:
+    """How a caller says a verification answer (postcode, zip, phone, order number) so that tiny.en
+    can follow it: like a real caller reading it out carefully, slower and, where ``paused``, with
+    a pause after each digit. ``voice`` replaces the caller's accent for that line only where the
+    accent made every rate and phrasing unintelligible (measured, see the scenario README)."""
+
+    speed_wpm: int
+    paused: bool = False
+    voice: str | None = None
+
+
+def _caller(
+    prefix: str,
+    voice: str,
+    speed: int,
+    lines: dict[str, str],
+    phone: bool = False,
+    clear: dict[str, Clear] | None = None,
+) -> list[Speech]:
     """One caller's clips, all in one voice. Digit strings are read slowly with a pause per
-    digit, the way people read an order number off a screen (and tiny.en copes with it)."""
+    digit, the way people read an order number off a screen (and tiny.en copes with it);
+    ``clear`` tunes single answers (see :class:`Clear`)."""
     out = []
     for role, text in lines.items():
-        if role == "order":
+        tuned = (clear or {}).get(role)
+        if tuned is not None:
+            say = _paused(text) if tuned.paused else None
+            out.append(Speech(f"{prefix}-{role}", text, tuned.voice or voice, tuned.speed_wpm, phone, say))
+        elif role == "order":
             out.append(Speech(f"{prefix}-{role}", text, voice, 140, phone, ", ".join(text.split())))
         else:
             out.append(Speech(f"{prefix}-{role}", text, voice, speed, phone))
@@ -83,45 +118,47 @@ CLIPS: list[Speech | Sound] = [
     *_caller("in-transit", "en-us", 160, {
         "ask": "Hi, I ordered headphones two weeks ago. Can you tell me where my parcel is?",
         "order": "four seven one one nine",
-        "contact": "The zip code is nine four one oh seven.",
+        "contact": "The zip code is nine four one zero seven.",
         "yes": YES,
             "no": "No.",
         "done": ALL_DONE,
-    }),
+    }, clear={"contact": Clear(130)}),
     *_caller("customs-refund", "en-029", 150, {
         "ask": "Hello. My parcel has been stuck at customs for almost two weeks now.",
         "order": "one oh four five two",
-        "contact": "My postcode is two eight oh one three.",
+        "contact": "My postcode is two eight zero one three.",
         "yes": YES,
             "no": "No.",
         "refund": "I'd prefer a refund, please.",
         "done": ALL_DONE,
-    }),
+    }, clear={"contact": Clear(130, paused=True)}),
     *_caller("not-shipped", "en-in", 155, {
         "ask": "Hi, I placed an order a few days ago and it still hasn't shipped. Can you check it?",
         "order": "five two oh one eight",
         "contact": "The email is priya dot nair at example dot com.",
+        "phone": "My phone number is zero seven seven zero zero, nine zero zero, one zero two.",
         "yes": YES,
             "no": "No.",
         "done": "No, that's everything, thanks.",
-    }),
+    }, clear={"phone": Clear(130, paused=True, voice="en-us")}),
     *_caller("not-received", "en-gb-scotland", 160, {
         "ask": "Hello. The tracking says my parcel was delivered, but I never received it.",
         "order": "six three oh two seven",
         "contact": "My postcode is E H one, two N G.",
+        "phone": "My phone number is zero seven seven zero zero, nine zero zero, one zero three.",
         "yes": YES,
             "no": "No.",
         "reship": "Could you send me a replacement, please?",
         "done": ALL_DONE,
-    }),
+    }, clear={"phone": Clear(130, paused=True, voice="en-us")}),
     *_caller("damaged", "en-us-nyc", 165, {
         "ask": "Hi, my order arrived at the weekend, but the mugs inside were broken.",
         "order": "five eight eight three one",
-        "contact": "The zip code is one oh oh oh one.",
+        "contact": "The zip code is one zero zero zero one.",
         "yes": YES,
             "no": "No.",
         "done": ALL_DONE,
-    }),
+    }, clear={"contact": Clear(150)}),
     *_caller("wrong-item", "en-029", 155, {
         "ask": "Hello, I received the wrong item. I ordered a kettle, and you sent me a toaster.",
         "order": "seven one two six oh",
@@ -133,13 +170,13 @@ CLIPS: list[Speech | Sound] = [
     }),
     *_caller("return", "en-gb-x-gbclan", 160, {
         "ask": "Hi, I'd like to return a scarf I bought. The colour isn't right for me.",
-        "order": "eight oh three one four",
-        "contact": "My postcode is six nine oh oh two.",
+        "order": "eight zero three one four",
+        "contact": "My postcode is six nine zero zero two.",
         "yes": YES,
             "no": "No.",
         "yes-please": YES_PLEASE,
         "done": ALL_DONE,
-    }),
+    }, clear={"contact": Clear(130, paused=True, voice="en-gb-x-rp"), "order": Clear(150, paused=True)}),
     *_caller("refund-status", "en-us+f2", 160, {
         "ask": "Hi, I sent a yoga mat back two weeks ago, and I'm still waiting for my refund.",
         "order": "three nine five four seven",
@@ -178,20 +215,20 @@ CLIPS: list[Speech | Sound] = [
     *_caller("cough-knock", "en-gb", 160, {
         "ask": "Hello, I'd like to know when my parcel will arrive.",
         "order": "three three four one oh",
-        "contact": "My postcode is eight oh three three one.",
+        "contact": "It is eight oh three three one.",
         "yes": YES,
             "no": "No.",
         "done": ALL_DONE,
-    }),
+    }, clear={"contact": Clear(150)}),
     *_caller("phone", "en-us+f2", 155, {
         "ask": "Hi, the lamp I ordered arrived with a cracked base.",
-        "order": "six seven one oh five",
-        "contact": "The zip code is eight five oh oh four.",
+        "order": "six seven one zero five",
+        "contact": "It is eight, five, zero, zero, four.",
         "yes": YES,
             "no": "No.",
         "reship": "I'd like a replacement, please.",
         "done": ALL_DONE,
-    }, phone=True),
+    }, phone=True, clear={"contact": Clear(110), "order": Clear(140, paused=True)}),
     Speech("smoke-ask", "Hi, can you tell me where my order is?", "en-us", 155),
     # Backchannels: short acknowledgements that must not stop the agent. espeak-ng reads "mm-hmm"
     # as letters, so that one is given as phonemes (tiny.en hears nothing in it, like a real one).

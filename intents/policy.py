@@ -48,6 +48,12 @@ RESTATE = {
 ASK_ORDER = "What's your order number?"
 ASK_CONTACT = "To keep your order safe, what's the email, phone number or postcode on it?"
 ASK_SPELL = "Could you say the order number digit by digit?"
+ASK_CONTACT_AGAIN = "I need the email, phone number or postcode on the order before I can go on."
+# Asked after a second answer with nothing usable in it: saying the same line again would not help.
+ASK_CONTACT_SLOWLY = (
+    "Sorry, I still didn't catch it. Could you say the postcode one character at a time? "
+    "Or the phone number, digit by digit."
+)
 
 
 def greeting(config: DialogueConfig) -> str:
@@ -245,9 +251,7 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
         s = replace(s, stage=Stage.AWAIT_ORDER, order_id=None, spell_mode=True)
         return Decision(s, f"No problem. {ASK_SPELL}", intent)
     if not gave_contact(entities, turn.text):
-        return Decision(
-            s, "I need the email, phone number or postcode on the order before I can go on.", intent
-        )
+        return _contact_unclear(s, intent, config)
     if facts is not None and contact_matches(facts.customer, entities, turn.text):
         return _verified(replace(s, verified=True, verified_customer=facts.customer.id), turn, config)
     failures = s.verify_failures + 1
@@ -262,6 +266,21 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
         "Could you try again? The email, phone number or postcode on the order.",
         intent,
     )
+
+
+def _contact_unclear(s: DialogueState, intent: Intent, config: DialogueConfig) -> Decision:
+    """AWAIT_CONTACT, nothing usable heard. The first time, ask again; from the second time on, ask
+    for it another way (one character at a time) and count it as a failed try, so that a caller the
+    recogniser can't follow reaches a human after the usual number of tries instead of a loop."""
+    unclear = s.contact_unclear + 1
+    s = replace(s, contact_unclear=unclear)
+    if unclear < 2:
+        return Decision(s, ASK_CONTACT_AGAIN, intent)
+    failures = s.verify_failures + 1
+    s = replace(s, verify_failures=failures)
+    if failures >= config.policy.max_verification_attempts:
+        return common.offer_human(s, "I'm sorry, I still can't make out those details.", intent)
+    return Decision(s, ASK_CONTACT_SLOWLY, intent)
 
 
 def _verified(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:

@@ -138,6 +138,7 @@ class DialogueState:
     spell_mode: bool = False  # asked for the digits one by one
     order_misses: int = 0
     verify_failures: int = 0
+    contact_unclear: int = 0  # answers to the verification question with no email, phone or postcode
     options: tuple[str, ...] = ()  # remedies offered in CHOOSE_REMEDY
     pending: str = ""  # what waits for a yes in CONFIRM_ACTION: "cancel" | "address"
     new_address: str = ""  # the address heard, read back before changing it

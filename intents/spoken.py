@@ -28,9 +28,13 @@ SCALES = {"hundred": 100, "thousand": 1000}
 NUMBER_WORDS = {**UNITS, **TEENS, **TENS}
 ZERO_LIKE = frozenset({"oh", "o"})  # "oh" is how most callers say 0 inside a number
 REPEATS = {"double": 2, "triple": 3}
-# Words Whisper writes for a digit it misheard ("for" for 4). Only trusted next to other digits.
-_HOMOPHONES = {"for": 4, "fore": 4, "to": 2, "too": 2, "won": 1, "ate": 8}
-_BOTH_SIDES_ONLY = frozenset({"to", "too"})  # "to" starts too many ordinary phrases
+# Words Whisper writes for a digit it misheard ("for" for 4, "free" for an accented 3, "or" for
+# "oh"). Only trusted next to other digits.
+_HOMOPHONES = {"for": 4, "fore": 4, "to": 2, "too": 2, "won": 1, "ate": 8, "free": 3, "or": 0}
+_BOTH_SIDES_ONLY = frozenset({"to", "too", "or"})  # these start or join too many ordinary phrases
+# "My postcode is to 8 0 1 3", "It's to 4 8 7 6": after "is" (or first in the utterance) and before
+# a dictated number, "to" can only be a misheard 2.
+_TO_LEADS = frozenset({"is", "it's", "its", "was", "it"})
 # "the blue one", "that one": a pronoun, not a digit.
 _ONE_DETERMINERS = frozenset({
     "the", "a", "an", "that", "this", "which", "another", "other", "each", "every", "any", "no",
@@ -154,7 +158,12 @@ def _numberish(role: tuple[str, str] | None) -> bool:
 
 
 def _is_unit(tok: Token) -> bool:
-    return tok.low in UNITS or tok.low in ZERO_LIKE or (tok.is_numeral and len(tok.text) == 1)
+    return (
+        tok.low in UNITS
+        or tok.low in ZERO_LIKE
+        or tok.low == "free"
+        or (tok.is_numeral and len(tok.text) == 1)
+    )
 
 
 def _count_units(tokens: Sequence[Token], i: int, step: int) -> int:
@@ -200,7 +209,8 @@ def _resolve_roles(tokens: Sequence[Token]) -> list[tuple[str, str] | None]:
         elif low in _HOMOPHONES:
             before, after = _count_units(tokens, i, -1), _count_units(tokens, i, 1)
             both = before >= 1 and after >= 1 and before + after >= 3  # not "one to two weeks"
-            if both or (low not in _BOTH_SIDES_ONLY and (after >= 3 or before >= 3)):
+            leads = (i == 0 or tokens[i - 1].low in _TO_LEADS) and low in ("to", "too") and after >= 3
+            if both or leads or (low not in _BOTH_SIDES_ONLY and (after >= 3 or before >= 3)):
                 roles[i] = ("val", str(_HOMOPHONES[low]))
         elif low == "one" and i > 0 and _is_determiner(tokens[i - 1]) and not nxt_num:
             roles[i] = None

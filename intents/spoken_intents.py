@@ -58,6 +58,8 @@ RULES: tuple[Rule, ...] = tuple(
         (0.85, rf"\bwhere (?:is|are) (?:my|the|our|it|this) (?:\w+ )?{_ITEM}\b"),
         (0.5, r"\bwhere (?:is|are) (?:it|my|the|they|them|this)\b(?! refund| money)"),
         (0.85, rf"\bwhere (?:my|the|our|this) (?:\w+ )?{_ITEM} (?:is|are)\b"),
+        # "Can you tell me where my power is?": tiny.en garbles the noun, the question survives.
+        (0.6, r"\btell me where (?:my|the|our|this) (?!refund|money)\w+(?: \w+)? (?:is|are)\b"),
         (
             0.8,
             r"\bwhen (?:my|the|our|it|this)\b.{0,30}\b(?:will|would|is going to|is gonna) (?:arrive|come|"
@@ -179,6 +181,7 @@ RULES: tuple[Rule, ...] = tuple(
     + _rules(
         Intent.REFUND_STATUS,
         (0.95, r"\bwhere is (?:my|the) (?:refund|money)\b"),
+        (0.9, r"\bwhere (?:my|the) (?:refund|money) is\b"),
         (0.85, r"\b(?:status|update|news)\b.{0,20}\brefund\b|\brefund\b.{0,15}\bstatus\b"),
         (
             0.85,
@@ -192,6 +195,12 @@ RULES: tuple[Rule, ...] = tuple(
             r"been credited|here|back)",
         ),
         (0.85, r"\bstill (?:waiting|no|not)\b.{0,30}\b(?:refund|money)\b"),
+        # "I sent the mat back two weeks ago and I'm still waiting" (the refund word garbled or left out)
+        (
+            0.75,
+            r"\b(?:sent|send|returned|posted|mailed|shipped)\b.{0,30}\bback\b.{0,60}\bstill waiting\b"
+            r"(?! for (?:the|a|my|your) (?:replacement|new))",
+        ),
         (0.8, r"\b(?:not|never) (?:been )?refunded\b"),
         (
             0.85,

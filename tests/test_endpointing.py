@@ -4,8 +4,11 @@ from pipeline.endpointing import Verdict, judge
 
 
 @pytest.mark.parametrize("text,verdict", [
-    ("Where is my parcel?", Verdict.END_NOW),
-    ("Sorry, actually I want a refund.", Verdict.END_NOW),
+    ("Where is it?", Verdict.DEFAULT),  # 3 words: too short to trust the question mark
+    ("Where is my parcel now?", Verdict.END_NOW),
+    ("Sorry, actually I want a refund.", Verdict.DEFAULT),
+    ("Hi, I ordered headphones two weeks ago.", Verdict.DEFAULT),
+    ("Can you tell me where my parcel is?", Verdict.END_NOW),
     ("Yes, correct.", Verdict.END_NOW),
     ("Hello.", Verdict.DEFAULT),
     ("Thanks.", Verdict.DEFAULT),
@@ -15,7 +18,8 @@ from pipeline.endpointing import Verdict, judge
     ("2 4 8 7 6", Verdict.DEFAULT),
     ("10452.", Verdict.DEFAULT),
     ("No, that's all.", Verdict.END_NOW),
-    ("I'd prefer a refund, please.", Verdict.END_NOW),
+    ("I'd prefer a refund, please.", Verdict.DEFAULT),
+    ("No, I'd like a refund and then I'll order again.", Verdict.DEFAULT),
     ("1, 4, 5, 2...", Verdict.WAIT_LONGER),  # trailing off
     ("My order number is", Verdict.WAIT_LONGER),
     ("my email is li dot wei at", Verdict.WAIT_LONGER),

@@ -360,3 +360,43 @@ def test_match_order_id(heard: str, known: list[str], expected: list[str]) -> No
 
 def test_match_order_id_closest_first() -> None:
     assert match_order_id("47119", ["47100", "47118"], max_distance=2) == ["47118", "47100"]
+
+
+# --- what tiny.en writes for accented dictation (benchmarks/scenarios clips) -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("My post code is to 8 0 1 3", "28013"),  # "two" heard as "to" after "is"
+        ("It's to 4 8 7 6", "24876"),
+        ("to 8, 0, 1, 3", "28013"),  # "to" first in the utterance
+        ("It is 2, 8 or 1 3", "28013"),  # "oh" heard as "or" between digits
+        ("28 o 1 3", "28013"),
+        ("My post code in 8 o free 1", "8031"),  # "three" heard as "free"
+        ("The zip code is free, oh, free, oh, free", "30303"),
+        ("one, oh, oh, one", "1001"),
+        ("The zip code is 10,001", "10001"),
+    ],
+)
+def test_misheard_dictation(text: str, digits: str) -> None:
+    assert ents(text).digits == digits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need it in one to two weeks",  # "to" between two digits only
+        "I want to 1 2 3",  # "to" after a verb stays a word
+        "one or two days",  # "or" needs three digits around it
+        "get it for free",
+        "feel free to call",
+    ],
+)
+def test_homophones_stay_words_outside_numbers(text: str) -> None:
+    assert len(ents(text).digits) <= 3
+    assert not ents(text).postcodes and not ents(text).order_ids
+
+
+def test_misheard_postcode_is_a_postcode() -> None:
+    assert ents("My post code is to 8 0 1 3").postcodes == ("28013",)

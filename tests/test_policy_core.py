@@ -85,6 +85,43 @@ def test_third_mismatch_offers_a_person() -> None:
     assert d.state.stage is Stage.OFFER_HUMAN and "colleague" in d.text
 
 
+def test_unusable_answers_are_asked_differently_then_offer_a_person() -> None:
+    facts = order()
+    garbled = turn(Intent.OTHER, facts, text="My post code is to let all run free.")
+    first = step(at_contact(facts), garbled, CFG)
+    assert first.state.stage is Stage.AWAIT_CONTACT and first.state.verify_failures == 0
+    assert "before I can go on" in first.text
+    second = step(first.state, garbled, CFG)
+    assert "one character at a time" in second.text and second.text != first.text
+    assert second.state.verify_failures == 1 and second.state.stage is Stage.AWAIT_CONTACT
+    third = step(second.state, garbled, CFG)
+    assert third.state.verify_failures == 2 and "one character at a time" in third.text
+    fourth = step(third.state, garbled, CFG)
+    assert fourth.state.stage is Stage.OFFER_HUMAN and "colleague" in fourth.text
+    for d in (first, second, third, fourth):
+        assert not d.state.verified and d.requests == ()
+        for word in ("Madrid", "customs", "Maria", "euro", "YunExpress", "twelve"):
+            assert word not in d.text
+
+
+def test_unusable_answers_and_mismatches_share_the_three_tries() -> None:
+    facts = order()
+    garbled = turn(Intent.OTHER, facts, text="The ship called the one")
+    state = step(step(at_contact(facts), garbled, CFG).state, garbled, CFG).state  # 1 try used
+    state = step(state, turn(Intent.OTHER, facts, postcodes=("28014",)), CFG).state  # 2 tries
+    assert state.verify_failures == 2
+    d = step(state, garbled, CFG)
+    assert d.state.stage is Stage.OFFER_HUMAN
+
+
+def test_a_good_answer_after_the_slow_ask_verifies() -> None:
+    facts = order()
+    garbled = turn(Intent.OTHER, facts, text="to let all run free")
+    state = step(step(at_contact(facts), garbled, CFG).state, garbled, CFG).state
+    d = step(state, turn(Intent.OTHER, facts, postcodes=("28013",)), CFG)
+    assert d.state.verified and "customs" in d.text
+
+
 def test_max_attempts_come_from_config() -> None:
     cfg = DialogueConfig(policy=PolicyConfig(max_verification_attempts=1))
     facts = order()
