@@ -1,0 +1,355 @@
+"""``voice-agent bench``: the latency lab. Plays scenarios in real time through our pipeline (and,
+with ``--baseline``, through stock pipecat), then measures from events and from the WAVs.
+
+Layout of ``DIR``: ``bench.json``, ``bench.md``, ``*.png`` and ``runs/<side>/<scenario>/<run>/``
+(each run's ``report.json``, ``agent.wav``, ``caller.wav``, ``transcript.txt``). Ours and the
+baseline alternate scenario by scenario, so both see the same machine load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks import metrics
+
+SUITE_DIR = Path(__file__).parent / "scenarios"
+SIDES = ("ours", "baseline")
+
+
+def suite() -> list[Path]:
+    """The shipped scenarios, in name order."""
+    return sorted(SUITE_DIR.glob("*.yaml"))
+
+
+@dataclass
+class RunResult:
+    scenario: str
+    side: str
+    run: int
+    dir: Path
+    concurrency: int = 1
+    call: int = 1
+    error: str | None = None
+    wall_s: float = 0.0
+    report: dict | None = None
+    analysis: dict = field(default_factory=dict)
+
+    def entry(self, root: Path) -> dict:
+        out: dict = {"scenario": self.scenario, "side": self.side, "run": self.run,
+                     "dir": str(self.dir.relative_to(root)), "concurrency": self.concurrency,
+                     "call": self.call, "ok": self.error is None, "wall_s": round(self.wall_s, 1)}
+        if self.error is not None:
+            out["error"] = self.error
+        if self.report is not None:
+            out["ended_by"] = self.report.get("ended_by")
+            out["duration_ms"] = self.report.get("duration_ms")
+        if self.analysis:
+            out["disagreements"] = [a for a in self.analysis["agreement"] if not a["agree"]]
+        return out
+
+
+# ---------------------------------------------------------------- analysis of one run
+
+
+def analyse_run(report: dict, agent_pcm: np.ndarray) -> dict:
+    """Everything measured on one call, per utterance (pure: report + agent recording)."""
+    events = report["events"]
+    utts = [metrics.effective_utterance(u, events) for u in report["caller"]]
+    out: dict = {"split_turns": sum(1 for u in utts if u["split_turns"] > 1),
+                 "response": [], "interruption": [], "interruption_wav": [], "stages": [],
+                 "wer_pairs": [], "intents": [], "false_interruptions": [], "agreement": []}
+    for i, u in enumerate(utts):
+        nxt = utts[i + 1]["caller_start_ms"] if i + 1 < len(utts) else math.inf
+        backchannel = metrics.is_backchannel(u.get("reference_text"))
+        if u.get("response_latency_ms") is not None and not (backchannel and u.get("barge_in")):
+            out["response"].append(u["response_latency_ms"])
+            stages = metrics.stage_breakdown(u, events)
+            if stages is not None:
+                out["stages"].append(stages)
+        if u.get("barge_in") and backchannel:
+            out["false_interruptions"].append(metrics.false_interruption(u, nxt, events))
+        elif u.get("barge_in"):
+            out["interruption"].append(u.get("interruption_latency_ms"))
+            out["interruption_wav"].append(u.get("interruption_latency_wav_ms"))
+        if u.get("reference_text") and not backchannel:
+            out["wer_pairs"].append((u["reference_text"], u.get("transcript") or ""))
+        if u.get("expect_intent"):
+            out["intents"].append({"expect_intent": u["expect_intent"], "intent": u.get("intent")})
+        for row in metrics.agreement(u, agent_pcm, nxt):
+            if backchannel and u.get("barge_in") and row["kind"] == "interruption":
+                continue  # a backchannel is not expected to stop the agent: nothing to agree on
+            out["agreement"].append({"scenario": report["scenario"], **row})
+    return out
+
+
+def summarise(results: list[RunResult]) -> dict:
+    """One side's figures over its successful runs."""
+    ok = [r for r in results if r.error is None and r.analysis]
+    pick = [a for r in ok for a in [r.analysis]]
+    fi = [x for a in pick for x in a["false_interruptions"]]
+    agree = [x for a in pick for x in a["agreement"]]
+    return {
+        "runs": len(results), "failed": sum(1 for r in results if r.error is not None),
+        "response_latency_ms": metrics.percentiles(x for a in pick for x in a["response"]),
+        "interruption_latency_ms": metrics.percentiles(x for a in pick for x in a["interruption"]),
+        "interruption_latency_wav_ms": metrics.percentiles(x for a in pick for x in a["interruption_wav"]),
+        "utterances_split_into_turns": sum(a["split_turns"] for a in pick),
+        "interruptions_without_stop": sum(1 for a in pick for x in a["interruption"] if x is None),
+        "false_interruption_rate": metrics.false_interruption_summary(fi)["rate"],
+        "false_interruptions": metrics.false_interruption_summary(fi),
+        "false_interruption_detail": fi,
+        "wer": metrics.wer(p for a in pick for p in a["wer_pairs"]),
+        "intent_accuracy": metrics.intent_accuracy(x for a in pick for x in a["intents"]),
+        "stages": metrics.stage_summary([s for a in pick for s in a["stages"]]),
+        "agreement": {"checked": len(agree), "agree": sum(1 for x in agree if x["agree"]),
+                      "within_ms": metrics.AGREE_MS,
+                      "disagreements": [x for x in agree if not x["agree"]]},
+    }
+
+
+def ratios(ours: dict, base: dict) -> dict:
+    out: dict = {}
+    for fig in ("response_latency_ms", "interruption_latency_ms", "interruption_latency_wav_ms"):
+        out[fig] = {k: metrics.ratio(base[fig][k], ours[fig][k]) for k in ("p50", "p95", "p99", "max")}
+    out["false_interruption_rate"] = metrics.ratio(base["false_interruption_rate"],
+                                                   ours["false_interruption_rate"])
+    out["wer"] = metrics.ratio(base["wer"]["wer"], ours["wer"]["wer"])
+    return out
+
+
+# ---------------------------------------------------------------- machine and provenance
+
+
+def machine_info() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "affinity": len(os.sched_getaffinity(0)),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def git_info() -> dict:
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=Path(__file__).parent, capture_output=True,
+                                  text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    return {"commit": git("rev-parse", "HEAD") or None, "dirty": bool(git("status", "--porcelain"))}
+
+
+def model_names(config: object) -> dict:
+    from importlib.metadata import version
+
+    from benchmarks.baseline import baseline_models
+    from voices.registry import ASR_MODELS, SILERO_VAD, VOICES
+
+    c = config  # AgentConfig
+    return {"ours": {"asr": ASR_MODELS[c.asr.model].name, "tts": VOICES[c.tts.voice].name,  # type: ignore[attr-defined]
+                     "vad": SILERO_VAD.name if c.vad.model == "silero" else "webrtcvad"},  # type: ignore[attr-defined]
+            "baseline": baseline_models(), "pipecat": version("pipecat-ai")}
+
+
+# ---------------------------------------------------------------- running
+
+
+def _progress(done: int, total: int, text: str) -> None:
+    width = 24
+    fill = int(width * done / max(total, 1))
+    print(f"[{'#' * fill}{'.' * (width - fill)}] {done}/{total} {text}", file=sys.stderr, flush=True)
+
+
+async def _play(scenario: object, out_dir: Path, config: object, factory: object) -> dict:
+    from agent.simulate import run_simulation
+
+    result = await run_simulation(scenario, out_dir, config, factory)  # type: ignore[arg-type]
+    return result.report
+
+
+async def _batch(jobs: list[RunResult], scenario: object, config: object, factory: object) -> None:
+    """Play ``jobs`` (N calls of one scenario and side) at once; a failure is kept, never dropped."""
+    from agent.audio_files import read_wav
+
+    async def one(job: RunResult) -> None:
+        t0 = time.monotonic()
+        try:
+            job.report = await _play(scenario, job.dir, config, factory)
+            job.analysis = analyse_run(job.report, read_wav(job.dir / "agent.wav", 16_000))
+        except Exception as exc:  # noqa: BLE001 - every failure is reported in bench.json
+            job.error = f"{type(exc).__name__}: {exc}"
+            (job.dir).mkdir(parents=True, exist_ok=True)
+            (job.dir / "error.txt").write_text(traceback.format_exc(), encoding="utf-8")
+        job.wall_s = time.monotonic() - t0
+
+    await asyncio.gather(*(one(j) for j in jobs))
+
+
+async def _run_all(paths: list[Path], runs: int, baseline: bool, out: Path, levels: list[int],
+                   config: object) -> list[RunResult]:
+    from agent.call import load_models, our_call_factory
+    from agent.scenario import load_scenario
+    from benchmarks.baseline import baseline_call_factory
+
+    scenarios = [load_scenario(p) for p in paths]  # fail fast on a bad file, before any call
+    factories = {"ours": our_call_factory(config, load_models(config))}  # type: ignore[arg-type]
+    if baseline:
+        factories["baseline"] = baseline_call_factory()
+    sides = [s for s in SIDES if s in factories]
+    total = sum(levels) * runs * len(scenarios) * len(sides)
+    done = 0
+    results: list[RunResult] = []
+    for n in levels:
+        for run in range(1, runs + 1):
+            for sc in scenarios:
+                for side in sides:
+                    name = str(run) if levels == [1] else f"{run}-n{n}"
+                    base = out / "runs" / side / sc.name / name
+                    jobs = [RunResult(sc.name, side, run, base if n == 1 else base / f"call{k}", n, k)
+                            for k in range(1, n + 1)]
+                    at_once = f" ({n} at once)" if n > 1 else ""
+                    _progress(done, total, f"{side} {sc.name} run {run}{at_once}")
+                    await _batch(jobs, sc, config, factories[side])
+                    done += n
+                    for j in jobs:
+                        status = "ok" if j.error is None else f"FAILED: {j.error}"
+                        _progress(done, total, f"{side} {sc.name} run {run} call {j.call}: "
+                                  f"{j.wall_s:.1f} s {status}")
+                    results.extend(jobs)
+    return results
+
+
+def run_bench(scenarios: list[Path] | None = None, runs: int = 3, baseline: bool = False,
+              out: Path = Path("out/bench"), concurrent: list[int] | None = None,
+              config_path: Path | None = None) -> int:
+    """Run the lab and write ``bench.json``, ``bench.md`` and the plots. 0 when every run succeeded."""
+    from agent.config import load_config
+    from benchmarks import plots
+
+    levels = concurrent or [1]
+    paths = scenarios or suite()
+    config = load_config(config_path)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    load_before = os.getloadavg()
+    results = asyncio.run(_run_all(paths, runs, baseline, out, levels, config))
+    main_n = levels[0]
+    sides = [s for s in SIDES if any(r.side == s for r in results)]
+    bench: dict = {
+        "command": " ".join(["voice-agent", *sys.argv[1:]]) if sys.argv else None,
+        "git": git_info(), "machine": {**machine_info(), "loadavg_before": load_before,
+                                       "loadavg_after": os.getloadavg()},
+        "models": model_names(config), "runs_per_scenario": runs, "concurrency": main_n,
+        "scenarios": [p.stem for p in paths], "started": time.strftime("%Y-%m-%dT%H:%M:%S%z",
+                                                                         time.localtime(started)),
+        "elapsed_s": round(time.time() - started, 1),
+    }
+    for side in sides:
+        bench[side] = summarise([r for r in results if r.side == side and r.concurrency == main_n])
+    if "baseline" in bench and "ours" in bench:
+        bench["ratio"] = ratios(bench["ours"], bench["baseline"])
+    if len(levels) > 1:
+        bench["by_concurrency"] = {
+            str(n): {side: {k: v for k, v in summarise([r for r in results if r.side == side
+                                                        and r.concurrency == n]).items()
+                            if k in ("response_latency_ms", "interruption_latency_ms",
+                                     "false_interruption_rate", "runs", "failed")}
+                     for side in sides} for n in levels}
+    bench["runs"] = [r.entry(out) for r in results]
+    (out / "bench.json").write_text(json.dumps(bench, indent=2, default=str) + "\n", encoding="utf-8")
+    try:
+        bench["plots"] = plots.make_all(bench, results, out)
+    except Exception as exc:  # noqa: BLE001 - the figures are still worth writing without plots
+        bench["plots"] = []
+        bench["plot_error"] = f"{type(exc).__name__}: {exc}"
+        traceback.print_exc()
+    (out / "bench.json").write_text(json.dumps(bench, indent=2, default=str) + "\n", encoding="utf-8")
+    (out / "bench.md").write_text(render_markdown(bench), encoding="utf-8")
+    failed = sum(1 for r in results if r.error is not None)
+    print(f"Wrote {out}/bench.json, bench.md and {len(bench['plots'])} plots; "
+          f"{len(results) - failed}/{len(results)} runs succeeded", file=sys.stderr)
+    return 0 if failed == 0 else 1
+
+
+# ---------------------------------------------------------------- bench.md
+
+
+def _fmt(v: object, unit: str = "") -> str:
+    return "–" if v is None else f"{v}{unit}"
+
+
+def render_markdown(bench: dict) -> str:
+    """A readable summary of ``bench.json``."""
+    sides = [s for s in SIDES if s in bench]
+    m = bench["machine"]
+    lines = [f"# Latency bench ({bench['started']})", "",
+             f"`{bench['command']}` · commit `{(bench['git']['commit'] or '?')[:10]}`"
+             f"{' (dirty)' if bench['git']['dirty'] else ''} · {m['cpu']}, {m['cores']} cores "
+             f"(load {m['loadavg_before'][0]:.1f} → {m['loadavg_after'][0]:.1f}) · "
+             f"{bench['runs_per_scenario']} run(s) × {len(bench['scenarios'])} scenario(s), "
+             f"{bench['concurrency']} call(s) at once · {bench['elapsed_s']:.0f} s", "",
+             "| figure | " + " | ".join(sides) + (" | baseline ÷ ours |" if "ratio" in bench else " |"),
+             "| --- | " + " | ".join("---:" for _ in sides) + (" | ---: |" if "ratio" in bench else " |")]
+
+    def row(label: str, values: list[str], r: object = None) -> None:
+        tail = f" | {_fmt(r, '×')} |" if "ratio" in bench else " |"
+        lines.append(f"| {label} | " + " | ".join(values) + tail)
+
+    for fig, label in (("response_latency_ms", "response"), ("interruption_latency_ms", "interruption"),
+                       ("interruption_latency_wav_ms", "interruption (WAV)")):
+        for k in ("p50", "p95", "p99", "max"):
+            row(f"{label} {k} (ms)", [_fmt(bench[s][fig][k]) for s in sides],
+                bench.get("ratio", {}).get(fig, {}).get(k))
+        row(f"{label} n", [str(bench[s][fig]["n"]) for s in sides])
+    fi = {s: bench[s]["false_interruptions"] for s in sides}
+    row("false interruptions", [f"{fi[s]['false']}/{fi[s]['n']} ({_fmt(fi[s]['rate'])})" for s in sides],
+        bench.get("ratio", {}).get("false_interruption_rate"))
+    row("utterances split into several turns", [str(bench[s]["utterances_split_into_turns"]) for s in sides])
+    row("word error rate", [_fmt(bench[s]["wer"]["wer"]) for s in sides], bench.get("ratio", {}).get("wer"))
+    row("intent accuracy", [f"{_fmt(bench[s]['intent_accuracy']['accuracy'])} "
+                            f"({bench[s]['intent_accuracy']['correct']}/{bench[s]['intent_accuracy']['n']})"
+                            for s in sides])
+    row("events vs WAV agree", [f"{bench[s]['agreement']['agree']}/{bench[s]['agreement']['checked']}"
+                                for s in sides])
+    row("failed runs", [f"{bench[s]['failed']}/{bench[s]['runs']}" for s in sides])
+    lines += ["", "## Where the response time goes (p50 per stage, ms)", "",
+              "| stage | " + " | ".join(sides) + " |", "| --- | " + " | ".join("---:" for _ in sides) + " |"]
+    for st in metrics.STAGES:
+        lines.append(f"| {st} | " + " | ".join(_fmt(bench[s]["stages"][st]["p50"]) for s in sides) + " |")
+    if "by_concurrency" in bench:
+        lines += ["", "## Concurrency", "", "| calls at once | side | response p50 | response p95 | "
+                  "interruption p95 |", "| ---: | --- | ---: | ---: | ---: |"]
+        for n, per in bench["by_concurrency"].items():
+            for s, v in per.items():
+                lines.append(f"| {n} | {s} | {_fmt(v['response_latency_ms']['p50'])} | "
+                             f"{_fmt(v['response_latency_ms']['p95'])} | "
+                             f"{_fmt(v['interruption_latency_ms']['p95'])} |")
+    for s in sides:
+        dis = bench[s]["agreement"]["disagreements"]
+        if dis:
+            lines += ["", f"## Events vs WAV disagreements ({s}, > {metrics.AGREE_MS:.0f} ms)", ""]
+            lines += [f"- {d['scenario']} utterance {d['index']} ({d['kind']}): events "
+                      f"{_fmt(d['events_ms'])} ms, WAV {_fmt(d['wav_ms'])} ms — {d['reason']}" for d in dis]
+    failed = [r for r in bench["runs"] if not r["ok"]]
+    if failed:
+        lines += ["", "## Failed runs", ""] + [f"- {r['side']} {r['scenario']} run {r['run']}: {r['error']}"
+                                              for r in failed]
+    if bench.get("plots"):
+        lines += ["", "## Plots", ""] + [f"![{p}]({p})" for p in bench["plots"]]
+    return "\n".join(lines) + "\n"
