@@ -54,11 +54,11 @@ def agent_entries(log: CallLog) -> list[AgentEntry]:
     return out
 
 
-def _final_for(spoken: Spoken, finals: list[FinalLogged]) -> FinalLogged | None:
-    for f in finals:
-        if spoken.start_ms - _MATCH_SLACK_MS <= f.speech_start_ms <= spoken.end_ms + _MATCH_SLACK_MS:
-            return f
-    return None
+def _finals_for(spoken: Spoken, finals: list[FinalLogged]) -> list[FinalLogged]:
+    """Every final whose speech began inside the clip: usually one, several if the endpointing
+    split the utterance (then the reply that counts is the one to the last piece)."""
+    return [f for f in finals
+            if spoken.start_ms - _MATCH_SLACK_MS <= f.speech_start_ms <= spoken.end_ms + _MATCH_SLACK_MS]
 
 
 def caller_entries(spoken: list[Spoken], log: CallLog, agent: list[AgentEntry],
@@ -70,7 +70,8 @@ def caller_entries(spoken: list[Spoken], log: CallLog, agent: list[AgentEntry],
     decisions = log.of_type(InterruptionLogged)
     out = []
     for i, s in enumerate(spoken):
-        final = _final_for(s, finals)
+        pieces = _finals_for(s, finals)
+        final = pieces[-1] if pieces else None
         nxt_start = spoken[i + 1].start_ms if i + 1 < len(spoken) else float("inf")
         reply = next((r for r in replies if final and r.caller_text == final.text
                       and r.at_ms >= final.at_ms - 1), None)
@@ -85,7 +86,8 @@ def caller_entries(spoken: list[Spoken], log: CallLog, agent: list[AgentEntry],
             "caller_start_ms": round(s.start_ms, 1), "caller_end_ms": round(s.end_ms, 1),
             "speech_onset_ms": onset, "speech_end_ms": speech_end,
             "reference_text": s.reference_text, "expect_intent": s.expect_intent,
-            "transcript": final.text if final else "",
+            "transcript": " ".join(p.text for p in pieces if p.text),
+            "turns": len(pieces),
             "partials": [{"at_ms": round(p.at_ms, 1), "text": p.text} for p in partials
                          if s.start_ms <= p.at_ms <= (final.at_ms if final else nxt_start)],
             "intent": reply.intent if reply else None,

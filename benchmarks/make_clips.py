@@ -222,6 +222,7 @@ CLIPS: list[Speech | Sound] = [
     }, clear={"contact": Clear(150)}),
     *_caller("phone", "en-us+f2", 155, {
         "ask": "Hi, the lamp I ordered arrived with a cracked base.",
+        "again": "The lamp arrived broken. It is damaged.",
         "order": "six seven one zero five",
         "contact": "It is eight, five, zero, zero, four.",
         "yes": YES,

@@ -60,6 +60,7 @@ def judge(text: str, min_words: int = 4) -> Verdict:
     # request in two (measured on the scenario suite). Statements wait for the turn-end silence.
     if question and len(words) >= min_words:
         return Verdict.END_NOW
-    if _SENTENCE_END.search(t) and words[0] in _ANSWERS and len(words) <= 4:
+    # ("No, that's all." is not: "...thank you" often follows after a comma's pause)
+    if _SENTENCE_END.search(t) and words[0] in _ANSWERS and len(words) <= 2:
         return Verdict.END_NOW
     return Verdict.DEFAULT

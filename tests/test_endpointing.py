@@ -17,7 +17,8 @@ from pipeline.endpointing import Verdict, judge
     ("one oh four", Verdict.WAIT_LONGER),
     ("2 4 8 7 6", Verdict.DEFAULT),
     ("10452.", Verdict.DEFAULT),
-    ("No, that's all.", Verdict.END_NOW),
+    ("No, that's all.", Verdict.DEFAULT),
+    ("No.", Verdict.END_NOW),
     ("I'd prefer a refund, please.", Verdict.DEFAULT),
     ("No, I'd like a refund and then I'll order again.", Verdict.DEFAULT),
     ("1, 4, 5, 2...", Verdict.WAIT_LONGER),  # trailing off
