@@ -229,7 +229,7 @@ CLIPS: list[Speech | Sound] = [
             "no": "No.",
         "reship": "I'd like a replacement, please.",
         "done": ALL_DONE,
-    }, phone=True, clear={"contact": Clear(110), "order": Clear(140, paused=True)}),
+    }, phone=True, clear={"contact": Clear(110), "order": Clear(125, paused=True)}),
     Speech("smoke-ask", "Hi, can you tell me where my order is?", "en-us", 155),
     # Backchannels: short acknowledgements that must not stop the agent. espeak-ng reads "mm-hmm"
     # as letters, so that one is given as phonemes (tiny.en hears nothing in it, like a real one).
