@@ -59,13 +59,27 @@ class Synthesizer:
                 return Synthesis(cached, (time.perf_counter() - started_s) * 1000.0)
             chunks = [c.audio_int16_array for c in self._voice.synthesize(text)]
         native = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
-        pcm = soxr.resample(native, self._native_rate_hz, OUTPUT_RATE_HZ).astype(np.int16)
+        pcm = _trim_lead_in(soxr.resample(native, self._native_rate_hz, OUTPUT_RATE_HZ).astype(np.int16))
         pcm.flags.writeable = False  # shared by every call that says this clause
         with self._lock:
             self._cache[text] = pcm
             while len(self._cache) > self.CACHE_CLAUSES:
                 self._cache.popitem(last=False)
         return Synthesis(pcm, (time.perf_counter() - started_s) * 1000.0)
+
+
+# Piper starts each sentence with 40-80 ms of near-silence (measured by the latency lab): the
+# caller hears nothing during it, so it is pure response latency. Keep 5 ms before the first
+# sample above -40 dBFS.
+_LEAD_IN_LEVEL = 328
+_LEAD_IN_KEEP = OUTPUT_RATE_HZ * 5 // 1000
+
+
+def _trim_lead_in(pcm: np.ndarray) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(pcm.astype(np.int32)) > _LEAD_IN_LEVEL)
+    if not len(loud):
+        return pcm
+    return pcm[max(0, int(loud[0]) - _LEAD_IN_KEEP):]
 
 
 @cache
