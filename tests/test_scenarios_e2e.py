@@ -48,13 +48,21 @@ def call_factory():
     return config, our_call_factory(config, load_models(config))
 
 
-def play(name: str, tmp_path: Path, call_factory) -> dict:
-    config, factory = call_factory
-    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
-    result = asyncio.run(run_simulation(scenario, tmp_path / name, config, factory))
-    for f in ("report.json", "agent.wav", "caller.wav", "transcript.txt"):
-        assert (tmp_path / name / f).stat().st_size > 0
-    return result.report
+_PLAYED: dict[str, tuple[dict, Path]] = {}
+
+
+def play(name: str, tmp_path: Path, call_factory) -> tuple[dict, str]:
+    """The report and transcript of one real-time call; each scenario is played once per session
+    (about 50 s each), and every test that looks at it shares the same call."""
+    if name not in _PLAYED:
+        config, factory = call_factory
+        scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+        result = asyncio.run(run_simulation(scenario, tmp_path / name, config, factory))
+        for f in ("report.json", "agent.wav", "caller.wav", "transcript.txt"):
+            assert (tmp_path / name / f).stat().st_size > 0
+        _PLAYED[name] = (result.report, tmp_path / name)
+    report, out = _PLAYED[name]
+    return report, (out / "transcript.txt").read_text()
 
 
 def _said(report: dict) -> str:
@@ -64,8 +72,7 @@ def _said(report: dict) -> str:
 @pytest.mark.realtime
 @pytest.mark.parametrize("name", sorted(EXPECTED_CHANGES))
 def test_scenario(name, tmp_path, call_factory):
-    report = play(name, tmp_path, call_factory)
-    transcript = (tmp_path / name / "transcript.txt").read_text()
+    report, transcript = play(name, tmp_path, call_factory)
     kinds = {c["kind"] for c in report["store_changes"]}
     assert kinds == EXPECTED_CHANGES[name], transcript
     assert report["ended_by"] == "agent_hung_up", transcript  # the call closed with the open door
@@ -80,7 +87,7 @@ def test_scenario(name, tmp_path, call_factory):
 @pytest.mark.realtime
 @pytest.mark.parametrize("name", ["barge-in", "human-barge-in"])
 def test_barge_in_stops_the_agent_and_keeps_what_was_heard(name, tmp_path, call_factory):
-    report = play(name, tmp_path, call_factory)
+    report, _ = play(name, tmp_path, call_factory)
     barge = [c for c in report["caller"] if c["barge_in"] and c["kind"] == "turn"]
     assert len(barge) == 1
     b = barge[0]
@@ -97,8 +104,7 @@ def test_barge_in_stops_the_agent_and_keeps_what_was_heard(name, tmp_path, call_
 @pytest.mark.realtime
 @pytest.mark.parametrize("name", ["backchannel", "cough-knock"])
 def test_agent_carries_on_through_backchannels_and_noise(name, tmp_path, call_factory):
-    report = play(name, tmp_path, call_factory)
-    transcript = (tmp_path / name / "transcript.txt").read_text()
+    report, transcript = play(name, tmp_path, call_factory)
     into_speech = [c for c in report["caller"] if c["barge_in"]]
     assert len(into_speech) >= 2, transcript
     assert not any(a["interrupted"] for a in report["agent"]), transcript
@@ -112,8 +118,7 @@ def test_noisy_phone_line_is_resolved_or_handed_over(tmp_path, call_factory):
     """Over a noisy 8 kHz line tiny.en often cannot read the postcode (measured: it hears "Did it
     make five?" for "It is eight, five, zero, zero, four"). The agent must then neither guess nor
     leak: it resolves the damage after verification, or offers a colleague, and closes politely."""
-    report = play("phone", tmp_path, call_factory)
-    transcript = (tmp_path / "phone" / "transcript.txt").read_text()
+    report, transcript = play("phone", tmp_path, call_factory)
     kinds = {c["kind"] for c in report["store_changes"]}
     said = _said(report).lower()
     assert report["ended_by"] == "agent_hung_up", transcript
