@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
+from helpers import NOW
 
-from agent.store import Store, open_store
+from agent.store import Store
 from intents.dialogue import RuleDialogue, build_dialogue
 from intents.types import Reply
-
-NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = open_store(f"sqlite:///{path}", clock=lambda: NOW)
-    store.seed_demo()
-    store.dispose()
-    return path
-
-
-@pytest.fixture
-def store(seeded: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "store.db"
-    shutil.copy(seeded, path)
-    st = open_store(f"sqlite:///{path}", clock=lambda: NOW)
-    yield st
-    st.dispose()
 
 
 def talk(store: Store, *lines: str) -> tuple[RuleDialogue, list[Reply]]:

@@ -12,24 +12,21 @@ import asyncio
 import itertools
 import json
 import re
-import shutil
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
+from helpers import NOW  # noqa: E402
 
-from agent.store import Store, open_store
+from agent.store import Store
 from intents.llm import FALLBACK, LlmDialogue, build_llm_dialogue, spoken
 from intents.llm_config import LlmConfig, llm_config_from_mapping, load_llm_config
 from intents.llm_tools import CallTools
 from intents.policy_config import ConfigError, load_config
 from intents.types import Intent
-
-NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 
 # Words that would disclose something about an order (status, places, dates, items, names, amounts).
 LEAKS = {
@@ -155,25 +152,6 @@ def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedModel]:
     server = ScriptedModel().start()
     yield server
     server.stop()
-
-
-# -- the store ------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = open_store(f"sqlite:///{path}", clock=lambda: NOW)
-    store.seed_demo()
-    store.dispose()
-    return path
-
-
-@pytest.fixture
-def store(seeded: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "store.db"
-    shutil.copy(seeded, path)
-    st = open_store(f"sqlite:///{path}", clock=lambda: NOW)
-    yield st
-    st.dispose()
 
 
 def dialogue(
