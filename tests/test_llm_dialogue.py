@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from helpers import NOW  # noqa: E402
+from helpers import NOW
 
 from agent.store import Store
 from intents.llm import FALLBACK, LlmDialogue, build_llm_dialogue, spoken

@@ -34,6 +34,7 @@ class DialogueProcessor(FrameProcessor):
         self._ctx = ctx
         self._dialogue = dialogue
         self._ids = itertools.count(1)
+        self._ending_reply: int | None = None  # the goodbye (end_call) on its way, if any
         self.call_ended = asyncio.Event()
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
@@ -60,8 +61,6 @@ class DialogueProcessor(FrameProcessor):
                     self._ending_reply = None  # the caller cut the goodbye short: keep listening
             elif event.kind == PlayoutEventKind.FINISHED and self._ending_reply == event.reply_id:
                 self.call_ended.set()
-
-    _ending_reply: int | None = None
 
     async def _decide_dtmf(self, key: str) -> Reply | None:
         try:
