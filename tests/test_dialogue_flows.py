@@ -1,16 +1,16 @@
 """Text dialogues over the demo store: every situation, the four layers, actions in the store.
 
-A keyword NLU (intents.dialogue_fakes) keeps these tests about the policy, not the NLU; the same
+A keyword NLU (tests/dialogue_fakes.py) keeps these tests about the policy, not the NLU; the same
 flows with the real NLU live in test_dialogue_nlu.py.
 """
 
 from __future__ import annotations
 
+from dialogue_fakes import scripted_call
 from helpers import NOW
 
 from agent.store import Store
 from intents.dialogue import RuleDialogue
-from intents.dialogue_fakes import scripted_call
 from intents.types import Reply
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from dialogue_fakes import scripted_call
 from helpers import NOW
 
 from agent.store import Store
 from intents.dialogue import RuleDialogue
-from intents.dialogue_fakes import scripted_call
 from intents.types import Reply
 
 

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from dialogue_fakes import scripted_call
 from sqlalchemy import text
 
 from agent.store import FixtureError, Store, open_store
 from agent.store.models import Base
-from intents.dialogue_fakes import scripted_call
 from intents.policy_types import ActionRequest
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
