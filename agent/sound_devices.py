@@ -68,6 +68,21 @@ def _import_sounddevice() -> Any:
     return sd
 
 
+def _start_stream(factory: Any, device: int | str | None, callback: Any) -> Any:
+    """Open and start a raw PortAudio stream in the pipeline's format: 16 kHz mono int16, one
+    20 ms frame per callback, PortAudio's low-latency setting."""
+    stream = factory(samplerate=PIPELINE_RATE_HZ, blocksize=FRAME_SAMPLES, device=device, channels=1,
+                     dtype="int16", latency="low", callback=callback)
+    stream.start()
+    return stream
+
+
+def _stop_stream(stream: Any) -> None:
+    if stream is not None:
+        stream.stop()
+        stream.close()
+
+
 class SpeakerSink:
     """Plays the agent's voice on the default (or given) output device.
 
@@ -156,26 +171,14 @@ class SpeakerSink:
         """Start the output stream (16 kHz mono int16, one 20 ms frame per callback)."""
         if self._stream is not None:
             return
-        sd = _import_sounddevice()
-        stream = sd.RawOutputStream(
-            samplerate=PIPELINE_RATE_HZ,
-            blocksize=FRAME_SAMPLES,
-            device=self.device,
-            channels=1,
-            dtype="int16",
-            latency="low",
-            callback=self._callback,
-        )
-        stream.start()
+        stream = _start_stream(_import_sounddevice().RawOutputStream, self.device, self._callback)
         self._stream = stream
         self.latency_ms = float(stream.latency) * 1000.0
 
     def close(self) -> None:
         """Stop and release the output stream; safe to call twice."""
         stream, self._stream = self._stream, None
-        if stream is not None:
-            stream.stop()
-            stream.close()
+        _stop_stream(stream)
         self.clear()
 
 
@@ -231,25 +234,14 @@ class MicrophoneSource:
             return
         sd = _import_sounddevice()
         self.attach(loop)
-        stream = sd.RawInputStream(
-            samplerate=PIPELINE_RATE_HZ,
-            blocksize=FRAME_SAMPLES,
-            device=self.device,
-            channels=1,
-            dtype="int16",
-            latency="low",
-            callback=self._callback,
-        )
-        stream.start()
+        stream = _start_stream(sd.RawInputStream, self.device, self._callback)
         self._stream = stream
         self.latency_ms = float(stream.latency) * 1000.0
 
     def close(self) -> None:
         """Stop the input stream; a pending or later :meth:`read_frame` then returns None."""
         stream, self._stream = self._stream, None
-        if stream is not None:
-            stream.stop()
-            stream.close()
+        _stop_stream(stream)
         self._hand_over(None)
 
     async def read_frame(self) -> bytes | None:

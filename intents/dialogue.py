@@ -40,7 +40,8 @@ def _default_match(heard: str, known: Iterable[str], max_distance: int = 1) -> l
     return match_order_id(heard, known, max_distance)
 
 
-def _system_now() -> datetime:
+def system_now() -> datetime:
+    """The real clock (UTC); dialogues take it as a default and tests inject their own."""
     return datetime.now(UTC)
 
 
@@ -240,7 +241,7 @@ def build_dialogue(
     return RuleDialogue(
         store,
         config or load_config(),
-        now or _system_now,
+        now or system_now,
         call_id or uuid.uuid4().hex,
         understand=understand,
         match=match,

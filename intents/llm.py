@@ -19,12 +19,13 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import openai
 
 from intents import policy
+from intents.dialogue import system_now
 from intents.dialogue_store import OrderStore
 from intents.llm_config import LlmConfig
 from intents.llm_tools import TOOL_SPECS, CallTools
@@ -103,10 +104,6 @@ def _default_understand(text: str) -> IntentResult:
     from intents.nlu import understand
 
     return understand(text)
-
-
-def _system_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class LlmDialogue:
@@ -356,7 +353,7 @@ def build_llm_dialogue(
         config,
         client,
         dialogue_config or load_config(),
-        now or _system_now,
+        now or system_now,
         call_id or uuid.uuid4().hex,
         understand=understand,
     )
