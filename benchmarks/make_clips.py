@@ -176,7 +176,8 @@ CLIPS: list[Speech | Sound] = [
             "no": "No.",
         "yes-please": YES_PLEASE,
         "done": ALL_DONE,
-    }, clear={"contact": Clear(130, paused=True, voice="en-gb-x-rp"), "order": Clear(150, paused=True)}),
+    }, clear={"contact": Clear(130, paused=True, voice="en-gb-x-rp"), "order": Clear(150, paused=True),
+              "done": Clear(160, voice="en-gb-x-rp")}),
     *_caller("refund-status", "en-us+f2", 160, {
         "ask": "Hi, I sent a yoga mat back two weeks ago, and I'm still waiting for my refund.",
         "order": "three nine five four seven",

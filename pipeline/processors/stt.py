@@ -28,6 +28,7 @@ class SttProcessor(FrameProcessor):
         self._long_wait_ms = long_wait_ms
         self._delayed_final: asyncio.Task | None = None
         self._speculative: asyncio.Task[Transcript] | None = None  # started on QUIET
+        self._last_partial = ""  # the turn's latest interim words
         self._ctx = ctx
         self._recognizer = recognizer
         self._turn = turn
@@ -91,6 +92,7 @@ class SttProcessor(FrameProcessor):
         result = await self._recognize(audio)
         if result.text and self._turn.active:
             at = self._ctx.clock.now_ms()
+            self._last_partial = result.text
             self._ctx.log.add(PartialLogged(result.text, at))
             await self.push_frame(CallerTranscriptFrame(text=result.text, kind="partial", at_ms=at,
                                                         speech_start_ms=self._turn.speech_start_ms))
@@ -122,6 +124,15 @@ class SttProcessor(FrameProcessor):
             result = await segment
         else:
             result = await self._recognize(audio)
+        # Greedy decoding sometimes stops after a word on audio it read fully a moment ago
+        # (seen: "Your" after a partial "Your natural thank you."): recognise the whole turn once
+        # more and keep the fuller reading.
+        partial_words = len(self._last_partial.split())
+        if partial_words >= 3 and len(result.text.split()) * 2 < partial_words:
+            retry = await self._recognize(audio)
+            if len(retry.text.split()) > len(result.text.split()):
+                result = retry
+        self._last_partial = ""
         at = self._ctx.clock.now_ms()
         self._ctx.log.add(FinalLogged(result.text, at, turn_end_ms, speech_start_ms, result.compute_ms))
         await self.push_frame(CallerTranscriptFrame(text=result.text, kind="final", at_ms=at,
