@@ -9,7 +9,8 @@ from pipeline.endpointing import Verdict, judge
     ("Sorry, actually I want a refund.", Verdict.DEFAULT),
     ("Hi, I ordered headphones two weeks ago.", Verdict.DEFAULT),
     ("Can you tell me where my parcel is?", Verdict.END_NOW),
-    ("Yes, correct.", Verdict.END_NOW),
+    ("Yes, correct.", Verdict.DEFAULT),
+    ("Yes.", Verdict.DEFAULT),
     ("Hello.", Verdict.DEFAULT),
     ("Thanks.", Verdict.DEFAULT),
     ("2.", Verdict.WAIT_LONGER),
@@ -18,7 +19,7 @@ from pipeline.endpointing import Verdict, judge
     ("2 4 8 7 6", Verdict.DEFAULT),
     ("10452.", Verdict.DEFAULT),
     ("No, that's all.", Verdict.DEFAULT),
-    ("No.", Verdict.END_NOW),
+    ("No.", Verdict.DEFAULT),
     ("I'd prefer a refund, please.", Verdict.DEFAULT),
     ("No, I'd like a refund and then I'll order again.", Verdict.DEFAULT),
     ("1, 4, 5, 2...", Verdict.WAIT_LONGER),  # trailing off
