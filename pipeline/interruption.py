@@ -21,6 +21,8 @@ BACKCHANNELS = frozenset({
     "uh", "um", "ah", "oh", "huh", "mmm", "aha", "ha", "oh okay", "okay okay", "right right",
     "yeah yeah", "yes yes", "uh-hum", "uh hum", "mm-mm", "thanks", "thank you", "thank you so much",
     "great", "perfect", "lovely", "ok thanks", "okay thanks", "okay thank you",
+    # a courtesy tail after a question the agent already answers ("...a replacement? Please.")
+    "please", "yes please", "thanks please",
 })
 # Whisper writes non-speech as "(coughing)", "[knocking]", "*cough*", or music notes.
 _NON_SPEECH = re.compile(r"[\(\[\*♪][^\)\]\*♪]*[\)\]\*♪]?")

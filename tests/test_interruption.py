@@ -79,6 +79,6 @@ def test_agent_finishing_resets():
 @pytest.mark.parametrize("text,words", [
     ("Sorry, actually I want a refund", 6), ("uh-huh", 0), ("Yeah, right.", 0), ("okay so wait", 2),
     ("♪ music ♪", 0), ("No.", 1), ("Uh-fuh.", 0), ("Mm-hm", 0), ("mhmm", 0), ("Um, order", 1),
-    ("Hmm.", 0), ("Oh wait", 1), ("Much", 1)])
+    ("Hmm.", 0), ("Oh wait", 1), ("Much", 1), ("Please.", 0), ("Please wait", 1)])
 def test_real_words(text, words):
     assert len(ic.real_words(text)) == words
