@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from intents.policy_config import CONFIG_DIR, ConfigError, _read_yaml
+from intents.policy_config import CONFIG_DIR, ConfigError, _read_yaml, _validate
 
 # Sent as the key to servers on this machine that need none (llama.cpp, vLLM, Ollama ...).
 NO_KEY = "no-key"
@@ -112,12 +112,8 @@ def llm_config_from_mapping(data: Mapping[str, Any], source: str = "config") -> 
         flat = _flatten(data)
     except ValueError as exc:
         raise ConfigError(f"{source}: field 'llm': {exc}") from exc
-    try:
-        return LlmConfig.model_validate(flat)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "(top)"
-        raise ConfigError(f"{source}: field {field!r}: {err['msg']}") from exc
+    result: LlmConfig = _validate(LlmConfig, flat, source)
+    return result
 
 
 def load_llm_config(path: Path | str | None = None) -> LlmConfig:

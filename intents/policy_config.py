@@ -130,7 +130,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _validate(model: type[BaseModel], data: dict[str, Any], path: Path) -> Any:
+def _validate(model: type[BaseModel], data: dict[str, Any], path: Path | str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
