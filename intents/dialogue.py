@@ -20,6 +20,7 @@ from intents.dialogue_store import OrderStore
 from intents.policy_common import store_down
 from intents.policy_config import DialogueConfig, load_config
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.turn_complete import is_complete_answer
 from intents.types import Action, Entities, Intent, IntentResult, Reply
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,10 @@ class RuleDialogue:
         understood = self._understand(text)
         self._hear(text, understood.intent)
         return self._decide(text, understood, keypad=False)
+
+    def answers(self, text: str) -> bool:
+        """True when ``text`` fully answers the question the call's stage waits on."""
+        return is_complete_answer(text, self.state, self.config.policy.order_number_digits)
 
     def on_heard(self, reply_text: str, heard_text: str) -> None:
         """Barge-in: remember that the caller heard only ``heard_text`` of the last reply."""

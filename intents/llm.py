@@ -169,6 +169,10 @@ class LlmDialogue:
         self._log("caller", text, intent=intent.value)
         return self._turn(text, intent)
 
+    def answers(self, text: str) -> bool:
+        """The model's question is free text: turns end on silence."""
+        return False
+
     def on_heard(self, reply_text: str, heard_text: str) -> None:
         """Barge-in: the model's history keeps only what the caller actually heard."""
         for entry in reversed(self.transcript):

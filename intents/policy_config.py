@@ -79,6 +79,11 @@ class PolicyConfig(BaseModel):
     callback_hours: int = Field(default=2, ge=1, description="a colleague calls back within this many hours")
     max_verification_attempts: int = Field(default=3, ge=1)
     max_order_number_attempts: int = Field(default=3, ge=1)
+    order_number_digits: int | None = Field(
+        default=5, ge=4, le=8,
+        description="digits in the shop's order numbers: a caller who said them all needs no more "
+        "silence to end the turn (null: always wait)",
+    )
 
     def return_window(self, country: str) -> int:
         """Days a customer in ``country`` (ISO code) has to return an item after delivery."""

@@ -31,6 +31,9 @@ class SimpleDialogue:
         return Reply(f"Let me make sure I have this right: you said {said}. Is that right?",
                      Intent.OTHER)
 
+    def answers(self, text: str) -> bool:
+        return False  # it asks nothing in particular: turns end on silence
+
     def on_heard(self, reply_text: str, heard_text: str) -> None:
         return None
 

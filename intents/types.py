@@ -89,6 +89,14 @@ class DialogueManager(Protocol):
         """The caller's whole turn, recognised; returns the reply to speak."""
         ...
 
+    def answers(self, text: str) -> bool:
+        """True when ``text``, the caller's words so far, fully answers what the agent last asked.
+
+        Called at every pause in the caller's speech to end the turn without waiting for the
+        turn-end silence; must be fast (< 1 ms) and change nothing. False when unsure.
+        """
+        ...
+
     def on_heard(self, reply_text: str, heard_text: str) -> None:
         """The caller cut ``reply_text`` short and heard only ``heard_text`` (a prefix)."""
         ...

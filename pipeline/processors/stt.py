@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from pipecat.frames.frames import CancelFrame, EndFrame, Frame, InputAudioRawFrame
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
@@ -20,10 +21,13 @@ class SttProcessor(FrameProcessor):
     """One recognition at a time per call; partials are skipped while one is running."""
 
     def __init__(self, ctx: CallContext, recognizer: Recognizer, turn: TurnAudio,
-                 word_endpointing: bool = True, long_wait_ms: float = 400.0) -> None:
+                 word_endpointing: bool = True, long_wait_ms: float = 400.0,
+                 answers: Callable[[str], bool] | None = None) -> None:
         """``word_endpointing``: end the turn as soon as the paused burst reads as a complete
-        sentence, and wait ``long_wait_ms`` beyond the VAD's turn end when it trails off."""
+        sentence, or as a whole answer to the agent's question (``answers``, the dialogue's
+        judge), and wait ``long_wait_ms`` beyond the VAD's turn end when it trails off."""
         super().__init__(name="stt")
+        self._answers = answers
         self._word_endpointing = word_endpointing
         self._long_wait_ms = long_wait_ms
         self._delayed_final: asyncio.Task | None = None
@@ -102,10 +106,16 @@ class SttProcessor(FrameProcessor):
         await self.push_frame(CallerTranscriptFrame(text=result.text, kind="segment",
                                                     at_ms=self._ctx.clock.now_ms(),
                                                     speech_start_ms=self._turn.speech_start_ms))
-        # A complete sentence after a pause ends the turn now, ~300 ms before the silence rule.
+        # A complete sentence or a whole answer after a pause ends the turn now, ~300 ms before
+        # the silence rule.
         if (self._word_endpointing and self._segment is job and self._turn.active
-                and judge(result.text) == Verdict.END_NOW):
+                and self._complete(result.text)):
             await self._final(self._ctx.clock.now_ms())
+
+    def _complete(self, text: str) -> bool:
+        if judge(text) == Verdict.END_NOW:
+            return True
+        return self._answers is not None and self._answers(text)
 
     async def _final_after(self, delay_ms: float) -> None:
         await asyncio.sleep(delay_ms / 1000.0)
