@@ -108,7 +108,7 @@ class CallPipeline:
             self._input,
             VadProcessor(ctx, VadStream(make_speech_model(config.vad.model), config.vad_params())),
             SttProcessor(ctx, models.recognizer, TurnAudio(config.turn_audio_params()),
-                         config.endpointing.words, config.endpointing.long_wait_ms, dialogue.answers),
+                         config.endpointing_params(), dialogue.answers),
             InterruptionProcessor(ctx, config.interruption_params()),
             self._dialogue,
             TtsProcessor(ctx, models.synthesizer, config.tts.min_clause_words),

@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from intents.policy_config import ConfigError  # one error type for every config file
+from pipeline.endpointing import EndpointingParams
 from pipeline.interruption import InterruptionParams
 from pipeline.turn_audio import TurnAudioParams
 from pipeline.vad import VadParams
@@ -34,6 +35,7 @@ class VadConfig(_Section):
 class EndpointingConfig(_Section):
     words: bool = True  # end the turn early on a complete sentence, later on a trailing one
     long_wait_ms: float = Field(default=400.0, ge=0)  # extra wait after a trailing utterance
+    answer_wait_ms: float = Field(default=100.0, ge=0)  # after the pause, before a whole answer ends the turn
 
 
 class AsrConfig(_Section):
@@ -83,6 +85,10 @@ class AgentConfig(_Section):
 
     def turn_audio_params(self) -> TurnAudioParams:
         return TurnAudioParams(self.asr.partial_interval_ms, self.asr.preroll_ms)
+
+    def endpointing_params(self) -> EndpointingParams:
+        e = self.endpointing
+        return EndpointingParams(e.words, e.long_wait_ms, e.answer_wait_ms)
 
     def interruption_params(self) -> InterruptionParams:
         i = self.interruption

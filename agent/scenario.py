@@ -16,6 +16,7 @@ A scenario is YAML (format in issue 2, "Scenario format")::
       answers:
         - {when: "(?i)is that right", text: "Yes, that's right.", max: 2}
     max_call_s: 120
+    store_unreachable: false   # true: the order store refuses every connection during the call
 
 Pydantic models validate the file at the edge (every unknown field is an error); the rest of the
 code only sees the frozen dataclasses below. Every clip is opened and decoded at load time so that
@@ -36,6 +37,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     ValidationError,
     field_validator,
@@ -139,6 +141,10 @@ class Scenario:
     answers: tuple[AnswerRule, ...]
     max_call_s: float = 120.0
     path: Path = Path(".")
+    # The dialogue's store refuses every connection for the whole call (the real error path:
+    # StoreUnavailable from a database nothing listens on); the fixtures still fill the store the
+    # report reads its changes from afterwards.
+    store_unreachable: bool = False
 
 
 # ---------------------------------------------------------------- the edge: pydantic models
@@ -221,6 +227,7 @@ class _ScenarioModel(_Strict):
     fixtures: dict[str, Any] | None = None
     caller: _CallerModel
     max_call_s: Annotated[float, Field(gt=0, le=3600)] = 120.0
+    store_unreachable: StrictBool = False
 
 
 # ---------------------------------------------------------------- loading
@@ -331,4 +338,5 @@ def load_scenario(path: str | Path) -> Scenario:
         answers=tuple(_answer(where, base, i, a) for i, a in enumerate(model.caller.answers)),
         max_call_s=float(model.max_call_s),
         path=p.resolve(),
+        store_unreachable=model.store_unreachable,
     )

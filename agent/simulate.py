@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 CALLER_VOICE = "en-gb-scotland"  # the built-in caller voice for `text:` lines; not the agent's
 END_GRACE_MS = 1500.0  # after the script ends, keep recording this long (the agent may still talk)
+# `store_unreachable: true`: the dialogue's store points at a PostgreSQL server nobody runs. Port 1
+# refuses at once, so every lookup fails the way a database that is down does (OperationalError,
+# then StoreUnavailable from the store) without waiting for a timeout.
+UNREACHABLE_DB_URL = "postgresql+psycopg://voice-agent@127.0.0.1:1/orders"
 
 
 @dataclass(frozen=True)
@@ -64,25 +68,35 @@ def _answer_line(rule: AnswerRule) -> AnswerLine:
 
 
 class _ScenarioStore:
-    """A fresh store per simulated call (a temporary SQLite file), loaded with the fixtures."""
+    """A fresh store per simulated call (a temporary SQLite file), loaded with the fixtures.
+
+    With ``store_unreachable`` the dialogue gets a second store at :data:`UNREACHABLE_DB_URL`
+    instead, so every lookup and change of the call fails; the report still reads the call's
+    changes from the first one (there must be none)."""
 
     def __init__(self, scenario: Scenario, config: AgentConfig, call_id: str) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="voice-agent-sim-")
         self.call_id = call_id
         self.store = None
+        self.down = None
         if config.dialogue.kind == "after_sales":
-            from agent.store import open_store
+            from agent.store import Store, open_store, system_clock
 
             now = scenario.now
-            self.store = open_store(f"sqlite:///{self._tmp.name}/sim.db",
-                                    clock=(lambda: now) if now is not None else None)
+            clock = (lambda: now) if now is not None else None
+            self.store = open_store(f"sqlite:///{self._tmp.name}/sim.db", clock=clock)
             if scenario.fixtures:
                 self.store.load_fixtures(scenario.fixtures)
+            if scenario.store_unreachable:
+                from sqlalchemy import create_engine
+
+                engine = create_engine(UNREACHABLE_DB_URL, connect_args={"connect_timeout": 3})
+                self.down = Store(engine, clock or system_clock)
 
     def dialogue(self, config: AgentConfig, now: datetime | None) -> DialogueManager:
         from agent.dialogue_factory import make_dialogue
 
-        return make_dialogue(config, self.store, now=(lambda: now) if now else None,
+        return make_dialogue(config, self.down or self.store, now=(lambda: now) if now else None,
                              call_id=self.call_id)
 
     def changes(self) -> list[dict]:
@@ -92,8 +106,9 @@ class _ScenarioStore:
                 for a in self.store.changes_for_call(self.call_id)]
 
     def close(self) -> None:
-        if self.store is not None:
-            self.store.dispose()
+        for store in (self.store, self.down):
+            if store is not None:
+                store.dispose()
         self._tmp.cleanup()
 
 
@@ -113,9 +128,13 @@ async def run_simulation(scenario: Scenario, out_dir: Path, config: AgentConfig,
     try:
         clock = MonotonicClock()
         mic, speaker = CallerMic(clock), AgentSpeaker()
-        call = call_factory(mic, speaker, store.dialogue(config, scenario.now), clock, call_id)
+        dialogue = store.dialogue(config, scenario.now)
+        call = call_factory(mic, speaker, dialogue, clock, call_id)
         caller = SimulatedCaller(turns, answers, mic, speaker, call.log, clock, call.agent_hung_up)
         ended_by = await _drive(call, caller, clock, scenario.max_call_s, progress)
+        # As a live call does (agent.calls): save the record, and the callbacks promised while
+        # the store was down if it is back. Never raises.
+        await asyncio.to_thread(dialogue.close, "voice")
         duration_ms = clock.now_ms()
         n_frames = int(duration_ms // FRAME_MS) + 1
         caller_pcm, agent_pcm = mic.track.to_array(n_frames), speaker.track.to_array(n_frames)

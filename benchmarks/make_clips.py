@@ -231,6 +231,24 @@ CLIPS: list[Speech | Sound] = [
         "reship": "I'd like a replacement, please.",
         "done": ALL_DONE,
     }, phone=True, clear={"contact": Clear(110), "order": Clear(125, paused=True)}),
+    # Cancel, change of address, store down: their yes/no/closing lines are the clips of the
+    # caller with the same voice (refund-status, in-transit, damaged), only the new lines are here.
+    *_caller("cancel", "en-us+f2", 160, {
+        "ask": "Hi, I'd like to cancel my order, please. I don't need it any more.",
+        "order": "two six one four eight",
+        "contact": "It's nine eight one zero one.",
+    }, clear={"order": Clear(140, paused=True, voice="en-us"), "contact": Clear(130, paused=True, voice="en-us")}),
+    *_caller("change-address", "en-us", 160, {
+        "ask": "Hi, I've moved house. Can I change the delivery address on my order?",
+        "order": "four two seven three five",
+        "contact": "The zip code is seven eight seven zero one.",
+        "address": "It's twelve Main Street, Chicago, six zero six one zero.",
+    }, clear={"contact": Clear(130, paused=True), "address": Clear(150, paused=True)}),
+    *_caller("store-down", "en-us-nyc", 165, {
+        "ask": "Hi, can you tell me when my parcel will arrive?",
+        "order": "three one seven four two",
+        "yes-please": YES_PLEASE,
+    }),
     Speech("smoke-ask", "Hi, can you tell me where my order is?", "en-us", 155),
     # Backchannels: short acknowledgements that must not stop the agent. espeak-ng reads "mm-hmm"
     # as letters, so that one is given as phonemes (tiny.en hears nothing in it, like a real one).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
+from dataclasses import dataclass
 
 _DANGLING = frozenset({
     "and", "or", "but", "so", "because", "is", "are", "was", "my", "the", "a", "an", "to", "of", "for",
@@ -21,6 +22,21 @@ _NUMBER_WORDS = frozenset({
     "double", "triple", "hash", "star", "dash", "dot",
 })
 _TRAILING_OFF = re.compile(r"(\.\.\.|…|,|-|—)$")
+
+
+@dataclass(frozen=True)
+class EndpointingParams:
+    """How words move the end of a turn.
+
+    ``words``: use them at all (False: silence alone decides). ``long_wait_ms``: extra silence after
+    a trailing utterance, beyond the VAD's turn end. ``answer_wait_ms``: silence after the VAD's
+    pause before a whole answer to the agent's question ends the turn; comma pauses in speech run
+    to ~300 ms ("I'd prefer a refund, [pause] please."), the pause itself fires at ~200 ms.
+    """
+
+    words: bool = True
+    long_wait_ms: float = 400.0
+    answer_wait_ms: float = 100.0
 
 
 class Verdict(enum.Enum):

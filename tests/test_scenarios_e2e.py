@@ -33,11 +33,16 @@ EXPECTED_CHANGES: dict[str, set[str]] = {
     "backchannel": set(), "cough-knock": set(),
     "smoke-barge-in": set(), "human-barge-in": {"escalation", "callback"},
     "damaged-barge-in": {"refund", "coupon"},
+    "cancel": {"refund"},  # a cancel before dispatch is recorded as the full refund
+    "change-address": {"address_change"},
+    "store-down": set(),  # nothing can be changed while the store is unreachable
 }
 # A phrase an agent reply must contain: proof the lookup happened after verification.
 EXPECTED_SAID: dict[str, str] = {
     "in-transit": "on its way", "not-shipped": "hasn't shipped", "refund-status": "refund",
     "not-received": "delivered", "customs-refund": "customs", "smoke": "Alex",
+    "cancel": "is cancelled", "change-address": "go to the new address",
+    "store-down": "can't reach our order system",
 }
 LOOSE_INTERRUPTION_MS = 150.0  # target is 80 ms p95 (benchmark); CI machines are noisy
 
@@ -137,3 +142,26 @@ def test_noisy_phone_line_is_resolved_or_handed_over(tmp_path, call_factory):
     else:
         assert "colleague" in said, transcript
         assert "lamp" not in said and "89" not in said and "eighty-nine" not in said, transcript
+
+
+@pytest.mark.realtime
+def test_store_down_apologises_offers_a_callback_and_keeps_the_call(tmp_path, call_factory):
+    """Every lookup fails (``store_unreachable: true``): the agent must say so, disclose nothing,
+    offer a colleague's callback, take the caller's yes, and carry on to a normal close."""
+    report, transcript = play("store-down", tmp_path, call_factory)
+    said = _said(report).lower()
+    assert "call you back" in said, transcript
+    assert "colleague will call you back" in said, transcript  # the yes was taken
+    for fact in ("candle", "34", "thirty-four", "yunexpress", "shenzhen", "on its way", "november"):
+        assert fact not in said, (fact, transcript)
+    assert report["ended_by"] in ("agent_hung_up", "script_done"), transcript
+    assert report["store_changes"] == [], transcript
+
+
+@pytest.mark.realtime
+def test_change_address_records_the_address_heard(tmp_path, call_factory):
+    report, transcript = play("change-address", tmp_path, call_factory)
+    changes = report["store_changes"]
+    assert [(c["kind"], c["order_id"]) for c in changes] == [("address_change", "42735")], transcript
+    said = _said(report)
+    assert "I heard:" in said and "main street" in said.lower(), transcript  # read back before the change

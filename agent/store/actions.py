@@ -131,9 +131,11 @@ def _cancel(
 
 
 def changes_for_call(session: Session, call_id: str) -> list[Action]:
-    """Every change a call made, oldest first (the kinds of ``intents.policy_types.ACTION_KINDS``)."""
+    """Every change a call made, oldest first: the kinds of ``intents.policy_types.ACTION_KINDS``
+    and ``address_change`` (a new delivery address; no amount)."""
     found: list[tuple[datetime, int, int, Action]] = []
-    for rank, (kind, model) in enumerate(CHANGE_MODELS.items()):
+    models = {**CHANGE_MODELS, "address_change": AddressChange}
+    for rank, (kind, model) in enumerate(models.items()):
         m: Any = model
         for row in session.scalars(select(m).where(m.call_id == call_id)):
             found.append((row.created_at, rank, row.id, _action(kind, row)))

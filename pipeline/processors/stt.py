@@ -9,7 +9,7 @@ from pipecat.frames.frames import CancelFrame, EndFrame, Frame, InputAudioRawFra
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from pipeline.asr import Recognizer, Transcript
-from pipeline.endpointing import Verdict, judge
+from pipeline.endpointing import EndpointingParams, Verdict, judge
 from pipeline.events import FinalLogged, PartialLogged
 from pipeline.frames import CallerTranscriptFrame, CallerVadFrame
 from pipeline.processors.base import CallContext
@@ -21,15 +21,16 @@ class SttProcessor(FrameProcessor):
     """One recognition at a time per call; partials are skipped while one is running."""
 
     def __init__(self, ctx: CallContext, recognizer: Recognizer, turn: TurnAudio,
-                 word_endpointing: bool = True, long_wait_ms: float = 400.0,
+                 endpointing: EndpointingParams | None = None,
                  answers: Callable[[str], bool] | None = None) -> None:
-        """``word_endpointing``: end the turn as soon as the paused burst reads as a complete
-        sentence, or as a whole answer to the agent's question (``answers``, the dialogue's
-        judge), and wait ``long_wait_ms`` beyond the VAD's turn end when it trails off."""
+        """With ``endpointing.words``, a paused burst that reads as a complete sentence ends the
+        turn at once, one that wholly answers the agent's question (``answers``, the dialogue's
+        judge) ends it ``answer_wait_ms`` after the pause, and a trailing one waits
+        ``long_wait_ms`` beyond the VAD's turn end."""
         super().__init__(name="stt")
         self._answers = answers
-        self._word_endpointing = word_endpointing
-        self._long_wait_ms = long_wait_ms
+        self._endpointing = endpointing or EndpointingParams()
+        self._pause_ms = 0.0  # when the VAD reported the latest pause (SPEECH_END)
         self._delayed_final: asyncio.Task | None = None
         self._speculative: asyncio.Task[Transcript] | None = None  # started on QUIET
         self._last_partial = ""  # the turn's latest interim words
@@ -72,6 +73,7 @@ class SttProcessor(FrameProcessor):
             audio, _ = self._turn.snapshot()
             self._speculative = self.create_task(self._recognize(audio), name="stt-speculative")
         elif event.kind == VadEventKind.SPEECH_END and self._turn.active:
+            self._pause_ms = now
             job = self._speculative
             self._speculative = None
             if job is None:
@@ -81,10 +83,9 @@ class SttProcessor(FrameProcessor):
             self.create_task(self._announce_segment(job), name="stt-segment-announce")
         elif event.kind == VadEventKind.TURN_END and self._turn.active:
             segment = self._segment
-            if (self._word_endpointing and segment is not None and segment.done()
+            if (self._endpointing.words and segment is not None and segment.done()
                     and not segment.cancelled() and judge(segment.result().text) == Verdict.WAIT_LONGER):
-                self._delayed_final = self.create_task(self._final_after(self._long_wait_ms),
-                                                       name="stt-final-delayed")
+                await self._end_after(self._endpointing.long_wait_ms)
             else:
                 self.create_task(self._final(now), name="stt-final")
 
@@ -106,16 +107,21 @@ class SttProcessor(FrameProcessor):
         await self.push_frame(CallerTranscriptFrame(text=result.text, kind="segment",
                                                     at_ms=self._ctx.clock.now_ms(),
                                                     speech_start_ms=self._turn.speech_start_ms))
-        # A complete sentence or a whole answer after a pause ends the turn now, ~300 ms before
-        # the silence rule.
-        if (self._word_endpointing and self._segment is job and self._turn.active
-                and self._complete(result.text)):
+        if not (self._endpointing.words and self._segment is job and self._turn.active):
+            return
+        # A complete sentence after a pause ends the turn now, ~300 ms before the silence rule; a
+        # whole answer ends it a little later, once a comma pause would have been over.
+        if judge(result.text) == Verdict.END_NOW:
             await self._final(self._ctx.clock.now_ms())
+        elif self._answers is not None and self._answers(result.text):
+            waited_ms = self._ctx.clock.now_ms() - self._pause_ms
+            await self._end_after(max(0.0, self._endpointing.answer_wait_ms - waited_ms))
 
-    def _complete(self, text: str) -> bool:
-        if judge(text) == Verdict.END_NOW:
-            return True
-        return self._answers is not None and self._answers(text)
+    async def _end_after(self, delay_ms: float) -> None:
+        """End the turn after ``delay_ms`` more silence; SPEECH_START cancels it."""
+        if self._delayed_final is not None:
+            await self.cancel_task(self._delayed_final)
+        self._delayed_final = self.create_task(self._final_after(delay_ms), name="stt-final-delayed")
 
     async def _final_after(self, delay_ms: float) -> None:
         await asyncio.sleep(delay_ms / 1000.0)
