@@ -22,6 +22,9 @@ from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.workers.runner import WorkerRunner
 
 from agent.config import AgentConfig
+from intents import policy
+from intents.policy_config import ConfigError
+from intents.policy_config import load_config as load_dialogue_config
 from intents.types import DialogueManager
 from pipeline.asr import Recognizer, load_recognizer
 from pipeline.clock import Clock, MonotonicClock
@@ -35,7 +38,7 @@ from pipeline.processors.playout import PlayoutProcessor
 from pipeline.processors.stt import SttProcessor
 from pipeline.processors.tts import TtsProcessor
 from pipeline.processors.vad import VadProcessor
-from pipeline.tts import Synthesizer, load_synthesizer
+from pipeline.tts import Synthesizer, load_synthesizer, warm_cache
 from pipeline.turn_audio import TurnAudio
 from pipeline.vad import VadStream, make_speech_model
 
@@ -54,13 +57,19 @@ def load_models(config: AgentConfig) -> Models:
     """Load (or reuse) the ASR model and the voice named in ``config``; ~1.5 s the first time.
 
     Each model runs once on a throwaway input: the first ONNX/CTranslate2 run allocates and is
-    several times slower, and that must not land on a caller's first turn.
+    several times slower, and that must not land on a caller's first turn. The first clauses of
+    the dialogue's fixed phrases are synthesized too (~1 s), so replies opening with them start
+    at once.
     """
     models = Models(load_recognizer(config.asr.model, config.asr.cpu_threads, config.asr.language),
                     load_synthesizer(config.tts.voice))
     noise = (np.random.default_rng(0).standard_normal(16_000) * 300).astype(np.int16)
     models.recognizer.transcribe(noise)
-    models.synthesizer.synthesize("Hello.")
+    try:
+        phrases = policy.fixed_phrases(load_dialogue_config())
+    except ConfigError:
+        phrases = ()  # the dialogue reports a bad policy file where it loads it, with its name
+    warm_cache(models.synthesizer, phrases, config.tts.min_clause_words)
     return models
 
 

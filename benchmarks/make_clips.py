@@ -237,13 +237,14 @@ CLIPS: list[Speech | Sound] = [
         "ask": "Hi, I'd like to cancel my order, please. I don't need it any more.",
         "order": "two six one four eight",
         "contact": "It's nine eight one zero one.",
-    }, clear={"order": Clear(140, paused=True, voice="en-us"), "contact": Clear(130, paused=True, voice="en-us")}),
+    }, clear={"order": Clear(140, paused=True, voice="en-us"),
+              "contact": Clear(130, paused=True, voice="en-us")}),
     *_caller("change-address", "en-us", 160, {
         "ask": "Hi, I've moved house. Can I change the delivery address on my order?",
         "order": "four two seven three five",
-        "contact": "The zip code is seven eight seven zero one.",
+        "contact": "It's seven eight seven zero four.",
         "address": "It's twelve Main Street, Chicago, six zero six one zero.",
-    }, clear={"contact": Clear(130, paused=True), "address": Clear(150, paused=True)}),
+    }, clear={"contact": Clear(140), "address": Clear(150, paused=True)}),
     *_caller("store-down", "en-us-nyc", 165, {
         "ask": "Hi, can you tell me when my parcel will arrive?",
         "order": "three one seven four two",

@@ -62,6 +62,31 @@ def greeting(config: DialogueConfig) -> str:
     return f"Hi, this is {p.agent_name} from {p.store_name} {p.team}. {p.promise} What happened?"
 
 
+def fixed_phrases(config: DialogueConfig) -> tuple[str, ...]:
+    """Sentences that open many replies, word for word: worth synthesizing before the first call.
+
+    Their first clause is what the caller waits for; the rest is synthesized while it plays.
+    """
+    p = config.persona
+    return (
+        greeting(config),
+        f"Thanks for calling {p.store_name}.",
+        "Thanks, that matches.",
+        "Thanks.",
+        "Done.",
+        "Of course.",
+        "Sorry, I didn't catch that.",
+        "Sorry, I still didn't catch it.",
+        "Sorry, those details don't match what I have for that order.",
+        common.ANYTHING_ELSE,
+        ASK_ORDER,
+        ASK_CONTACT,
+        ASK_SPELL,
+        ASK_CONTACT_AGAIN,
+        *(f"So {restated}." for restated in RESTATE.values()),
+    )
+
+
 def heard_order_number(state: DialogueState, entities: Entities) -> str | None:
     """The order number the caller just said, if this turn carries one (digits only)."""
     if state.stage is Stage.AWAIT_CONTACT:
