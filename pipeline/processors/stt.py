@@ -32,6 +32,7 @@ class SttProcessor(FrameProcessor):
         self._endpointing = endpointing or EndpointingParams()
         self._pause_ms = 0.0  # when the VAD reported the latest pause (SPEECH_END)
         self._delayed_final: asyncio.Task | None = None
+        self._early_answer = False  # the delayed final is a whole answer's, not a trailing turn's
         self._speculative: asyncio.Task[Transcript] | None = None  # started on QUIET
         self._last_partial = ""  # the turn's latest interim words
         self._ctx = ctx
@@ -60,13 +61,16 @@ class SttProcessor(FrameProcessor):
 
     async def _on_vad(self, frame: CallerVadFrame) -> None:
         event, now = frame.event, self._ctx.clock.now_ms()
-        if event.kind == VadEventKind.SPEECH_START:
+        if event.kind == VadEventKind.ONSET and self._early_answer:
+            # The caller may be going on after a comma ("a refund, [pause] please"): the level
+            # onset comes ~60 ms before the model's SPEECH_START, in time to hold the early end.
+            # If the onset was a noise, TURN_END still ends the turn on silence.
+            await self._cancel_delayed_final()
+        elif event.kind == VadEventKind.SPEECH_START:
             self._turn.start(event.speech_start_ms, now)
             self._segment = None  # speech resumed: an earlier segment result misses the new words
             self._speculative = None
-            if self._delayed_final is not None:
-                await self.cancel_task(self._delayed_final)
-                self._delayed_final = None
+            await self._cancel_delayed_final()
         elif event.kind == VadEventKind.QUIET and self._turn.active:
             # Recognise while the VAD is still making sure this is a pause: if it is, the words
             # are ready ~100 ms sooner; if the caller goes on, SPEECH_START discards them.
@@ -85,7 +89,7 @@ class SttProcessor(FrameProcessor):
             segment = self._segment
             if (self._endpointing.words and segment is not None and segment.done()
                     and not segment.cancelled() and judge(segment.result().text) == Verdict.WAIT_LONGER):
-                await self._end_after(self._endpointing.long_wait_ms)
+                await self._end_after(self._endpointing.long_wait_ms, early_answer=False)
             else:
                 self.create_task(self._final(now), name="stt-final")
 
@@ -115,17 +119,25 @@ class SttProcessor(FrameProcessor):
             await self._final(self._ctx.clock.now_ms())
         elif self._answers is not None and self._answers(result.text):
             waited_ms = self._ctx.clock.now_ms() - self._pause_ms
-            await self._end_after(max(0.0, self._endpointing.answer_wait_ms - waited_ms))
+            await self._end_after(max(0.0, self._endpointing.answer_wait_ms - waited_ms), early_answer=True)
 
-    async def _end_after(self, delay_ms: float) -> None:
-        """End the turn after ``delay_ms`` more silence; SPEECH_START cancels it."""
+    async def _end_after(self, delay_ms: float, early_answer: bool) -> None:
+        """End the turn after ``delay_ms`` more silence; SPEECH_START (ONSET for an early answer)
+        cancels it."""
+        await self._cancel_delayed_final()
+        self._early_answer = early_answer
+        self._delayed_final = self.create_task(self._final_after(delay_ms), name="stt-final-delayed")
+
+    async def _cancel_delayed_final(self) -> None:
         if self._delayed_final is not None:
             await self.cancel_task(self._delayed_final)
-        self._delayed_final = self.create_task(self._final_after(delay_ms), name="stt-final-delayed")
+        self._delayed_final = None
+        self._early_answer = False
 
     async def _final_after(self, delay_ms: float) -> None:
         await asyncio.sleep(delay_ms / 1000.0)
         self._delayed_final = None
+        self._early_answer = False
         if self._turn.active:
             await self._final(self._ctx.clock.now_ms())
 
