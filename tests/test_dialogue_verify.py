@@ -102,7 +102,7 @@ def test_detail_given_with_the_number_verifies_at_once(store: Store) -> None:
 # -- misheard numbers ------------------------------------------------------------------------------
 def test_near_number_is_confirmed_not_guessed(store: Store) -> None:
     _, r = talk(store, "stuck at customs", "one oh four six two")
-    assert r[2].text == "I heard order one oh four five two. Is that right?"
+    assert r[2].text == "Thanks. I heard order one oh four five two. Is that right?"
 
 
 def test_denied_guess_asks_digit_by_digit_then_accepts(store: Store) -> None:
