@@ -59,6 +59,8 @@ class InterruptionConfig(_Section):
 class DialogueConfig(_Section):
     kind: Literal["after_sales", "simple"] = "after_sales"
     db_url: str | None = None  # None: VOICE_AGENT_DB_URL or ./var/voice-agent.db
+    # callbacks promised while the store was down, kept here until it is back
+    spool_path: str = "var/pending-callbacks.jsonl"
 
 
 class AgentConfig(_Section):

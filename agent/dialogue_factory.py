@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from agent.config import AgentConfig
+from agent.store.spool import CallbackSpool
 from intents.types import DialogueManager
 
 
 def make_dialogue(config: AgentConfig, store: Any | None, *, now: Callable[[], datetime] | None = None,
-                  call_id: str | None = None) -> DialogueManager:
+                  call_id: str | None = None, spool: CallbackSpool | None = None) -> DialogueManager:
     """A fresh dialogue for one call. ``store`` may be None (store down): the after-sales
-    managers then apologise and offer a callback. Raises ConfigError for a bad ``llm:`` setup."""
+    managers then apologise and offer a callback, kept in ``spool`` (default:
+    ``dialogue.spool_path``) if the store is still down when the call ends; callbacks spooled
+    by earlier calls are saved into ``store`` first. Raises ConfigError for a bad ``llm:`` setup."""
     if config.dialogue.kind == "simple":
         from intents.simple import SimpleDialogue
 
         return SimpleDialogue()
     llm = config.llm_config()
+    spool = spool or CallbackSpool(Path(config.dialogue.spool_path))
+    if store is not None:
+        spool.replay(store)
     if llm.enabled:
         from intents.llm import build_llm_dialogue
 
-        return build_llm_dialogue(store, llm, now=now, call_id=call_id)
+        return build_llm_dialogue(store, llm, now=now, call_id=call_id, spool=spool.add)
     from intents.dialogue import build_dialogue
 
-    return build_dialogue(store, now=now, call_id=call_id)
+    return build_dialogue(store, now=now, call_id=call_id, spool=spool.add)

@@ -117,7 +117,7 @@ def caller_entries(spoken: list[Spoken], log: CallLog, agent: list[AgentEntry],
 
 def build_report(name: str, call_id: str, spoken: list[Spoken], log: CallLog, caller_pcm: np.ndarray,
                  agent_pcm: np.ndarray, store_changes: list[dict], ended_by: str,
-                 duration_ms: float) -> dict:
+                 duration_ms: float, pending_callbacks: list[dict] | None = None) -> dict:
     agent = agent_entries(log)
     return {
         "scenario": name, "call_id": call_id, "ended_by": ended_by,
@@ -125,5 +125,7 @@ def build_report(name: str, call_id: str, spoken: list[Spoken], log: CallLog, ca
         "caller": caller_entries(spoken, log, agent, caller_pcm, agent_pcm),
         "agent": [{k: v for k, v in asdict(a).items()} for a in agent],
         "store_changes": store_changes,
+        # promised while the store was down and still unsaved at the end: kept in the spool
+        "pending_callbacks": pending_callbacks or [],
         "events": [{"type": type(e).__name__, **asdict(e)} for e in log.events],
     }

@@ -27,6 +27,7 @@ from agent.report import build_report
 from agent.scenario import AnswerRule, CallerTurn, Scenario
 from agent.sim_caller import AnswerLine, Line, SimulatedCaller
 from agent.sim_line import AgentSpeaker, CallerMic
+from agent.store.spool import CallbackSpool
 from intents.types import DialogueManager
 from pipeline.clock import MonotonicClock
 from pipeline.devices import FRAME_MS, PIPELINE_RATE_HZ
@@ -76,6 +77,7 @@ class _ScenarioStore:
 
     def __init__(self, scenario: Scenario, config: AgentConfig, call_id: str) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="voice-agent-sim-")
+        self.spool = CallbackSpool(Path(self._tmp.name) / "pending-callbacks.jsonl")
         self.call_id = call_id
         self.store = None
         self.down = None
@@ -97,13 +99,19 @@ class _ScenarioStore:
         from agent.dialogue_factory import make_dialogue
 
         return make_dialogue(config, self.down or self.store, now=(lambda: now) if now else None,
-                             call_id=self.call_id)
+                             call_id=self.call_id, spool=self.spool)
 
     def changes(self) -> list[dict]:
         if self.store is None:
             return []
         return [{"kind": a.kind, "order_id": a.order_id, "amount": a.amount, "currency": a.currency}
                 for a in self.store.changes_for_call(self.call_id)]
+
+    def pending_callbacks(self) -> list[dict]:
+        """Callbacks the call promised that the (unreachable) store never took: spooled."""
+        return [{"kind": r.kind, "order_id": r.order_id, "call_id": call_id,
+                 "due_at": r.due_at.isoformat() if r.due_at else None}
+                for call_id, r in self.spool.pending()]
 
     def close(self) -> None:
         for store in (self.store, self.down):
@@ -139,7 +147,7 @@ async def run_simulation(scenario: Scenario, out_dir: Path, config: AgentConfig,
         n_frames = int(duration_ms // FRAME_MS) + 1
         caller_pcm, agent_pcm = mic.track.to_array(n_frames), speaker.track.to_array(n_frames)
         report = build_report(scenario.name, call_id, caller.spoken, call.log, caller_pcm, agent_pcm,
-                              store.changes(), ended_by, duration_ms)
+                              store.changes(), ended_by, duration_ms, store.pending_callbacks())
     finally:
         store.close()
     _write_outputs(out_dir, report, caller_pcm, agent_pcm)

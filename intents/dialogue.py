@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from intents import policy
-from intents.dialogue_store import OrderStore
+from intents.dialogue_store import OrderStore, Spool, spool_unsaved
 from intents.policy_common import store_down
 from intents.policy_config import DialogueConfig, load_config
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
@@ -57,8 +57,10 @@ class RuleDialogue:
         call_id: str,
         understand: Understand | None = None,
         match: Matcher | None = None,
+        spool: Spool | None = None,
     ) -> None:
         self.store = store
+        self.spool = spool
         self.config = config
         self.now = now
         self.call_id = call_id
@@ -119,9 +121,10 @@ class RuleDialogue:
     def close(self, channel: str = "voice", latency: dict[str, Any] | None = None) -> list[Action]:
         """Save the call record (transcript, latencies, changes); returns the call's changes.
 
-        Callbacks promised while the store was down are saved now if it is back.
+        Callbacks promised while the store was down are saved now if it is back, else spooled.
         """
         if self.store is None:
+            spool_unsaved(self.call_id, self.unsaved, self.spool)
             return list(self.actions)
         try:
             if self.unsaved:
@@ -131,6 +134,7 @@ class RuleDialogue:
             self.store.record_call(self.call_id, started, self.now(), channel, self.transcript, latency)
         except Exception as exc:  # noqa: BLE001 - the call is over; never crash the pipeline
             log.warning("call %s: record not saved (%s)", self.call_id, type(exc).__name__)
+        spool_unsaved(self.call_id, self.unsaved, self.spool)
         return list(self.actions)
 
     @property
@@ -234,6 +238,7 @@ def build_dialogue(
     call_id: str | None = None,
     understand: Understand | None = None,
     match: Matcher | None = None,
+    spool: Spool | None = None,
 ) -> RuleDialogue:
     """The rule-based dialogue manager for one call.
 
@@ -241,7 +246,8 @@ def build_dialogue(
     and persona (default: ``configs/*.yaml``); ``now``: the clock (default: system UTC);
     ``call_id``: the id changes and the call record are filed under (default: a new UUID);
     ``understand``: the NLU (default: :func:`intents.nlu.understand`); ``match``: the fuzzy order
-    number matcher (default: :func:`intents.entities.match_order_id`).
+    number matcher (default: :func:`intents.entities.match_order_id`); ``spool``: where callbacks
+    promised while the store was down go if it is still down when the call ends.
     """
     return RuleDialogue(
         store,
@@ -250,4 +256,5 @@ def build_dialogue(
         call_id or uuid.uuid4().hex,
         understand=understand,
         match=match,
+        spool=spool,
     )

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from intents.policy_types import ActionRequest, OrderFacts
 from intents.types import Action
+
+log = logging.getLogger(__name__)
+
+# Keeps callbacks the store could not take when the call ended: (call id, requests); raises OSError.
+Spool = Callable[[str, Sequence[ActionRequest]], None]
 
 
 class StoreUnavailable(RuntimeError):
@@ -44,3 +50,21 @@ class OrderStore(Protocol):
     ) -> None:
         """Save the call record."""
         ...
+
+
+def spool_unsaved(call_id: str, unsaved: list[ActionRequest], spool: Spool | None) -> None:
+    """At the end of a call: hand the callbacks the store never took to ``spool``, and empty
+    ``unsaved``. A promise that cannot be kept anywhere is logged as an error, never dropped quietly."""
+    if not unsaved:
+        return
+    count = len(unsaved)
+    if spool is None:
+        log.error("call %s: %d promised callback(s) not saved: no store and no spool", call_id, count)
+    else:
+        try:
+            spool(call_id, tuple(unsaved))
+            log.warning("call %s: %d promised callback(s) spooled until the store is back", call_id, count)
+        except OSError as exc:
+            log.error("call %s: %d promised callback(s) lost: spool not writable (%s)", call_id, count,
+                      type(exc).__name__)
+    unsaved.clear()

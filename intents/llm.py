@@ -26,7 +26,7 @@ import openai
 
 from intents import policy
 from intents.dialogue import system_now
-from intents.dialogue_store import OrderStore
+from intents.dialogue_store import OrderStore, Spool, spool_unsaved
 from intents.llm_config import LlmConfig
 from intents.llm_tools import TOOL_SPECS, CallTools
 from intents.policy_common import close as close_decision
@@ -118,8 +118,10 @@ class LlmDialogue:
         now: Callable[[], datetime],
         call_id: str,
         understand: Understand | None = None,
+        spool: Spool | None = None,
     ) -> None:
         self.store = store
+        self.spool = spool
         self.llm = llm
         self.client = client  # an openai.OpenAI (or anything with .chat.completions.create)
         self.config = config
@@ -212,6 +214,7 @@ class LlmDialogue:
                 self.store.record_call(self.call_id, started, self.now(), channel, self.transcript, latency)
         except Exception as exc:  # noqa: BLE001 - the call is over; never crash the pipeline
             log.warning("call %s: record not saved (%s)", self.call_id, type(exc).__name__)
+        spool_unsaved(self.call_id, self.tools.unsaved, self.spool)
         closer = getattr(self.client, "close", None)
         if callable(closer):
             with contextlib.suppress(Exception):
@@ -335,6 +338,7 @@ def build_llm_dialogue(
     dialogue_config: DialogueConfig | None = None,
     client: Any | None = None,
     understand: Understand | None = None,
+    spool: Spool | None = None,
 ) -> LlmDialogue:
     """The chat-model dialogue manager for one call.
 
@@ -343,7 +347,8 @@ def build_llm_dialogue(
     system UTC); ``call_id``: the id changes and the call record are filed under (default: a new
     UUID); ``dialogue_config``: policy and persona (default: ``configs/*.yaml``); ``client``: an
     ``openai.OpenAI`` to use instead of one built from ``config``; ``understand``: the NLU that
-    labels each caller turn's intent (default: :func:`intents.nlu.understand`).
+    labels each caller turn's intent (default: :func:`intents.nlu.understand`); ``spool``: where
+    callbacks promised while the store was down go if it is still down when the call ends.
 
     Raises :class:`~intents.policy_config.ConfigError` when the API key's environment variable is
     unset for a non-local server. Makes no network request until the first caller turn.
@@ -360,4 +365,5 @@ def build_llm_dialogue(
         now or system_now,
         call_id or uuid.uuid4().hex,
         understand=understand,
+        spool=spool,
     )

@@ -156,6 +156,8 @@ def test_store_down_apologises_offers_a_callback_and_keeps_the_call(tmp_path, ca
         assert fact not in said, (fact, transcript)
     assert report["ended_by"] in ("agent_hung_up", "script_done"), transcript
     assert report["store_changes"] == [], transcript
+    # the promise outlives the outage: spooled until the store is back, not dropped
+    assert [c["kind"] for c in report["pending_callbacks"]] == ["callback"], transcript
 
 
 @pytest.mark.realtime
