@@ -385,10 +385,25 @@ def _on_confirm_action(s: DialogueState, turn: Turn, config: DialogueConfig) -> 
     return Decision(s, "Shall I go ahead? Just say yes or no.", intent)
 
 
+# What callers say before the address itself ("It's 12 Main Street", "Um, the new one is ...").
+_ADDRESS_LEAD = re.compile(
+    r"^(?:(?:um|uh|er|so|okay|ok|yes|yeah|sure|right|well)[,.]?\s+)*"
+    r"(?:(?:it's|it is|that's|that is|(?:my|the) new (?:address|one) is|(?:my|the) address is)[,:]?\s+)?",
+    re.IGNORECASE,
+)
+
+
+def address_heard(text: str) -> str:
+    """The address in the caller's words, without the lead-in and the final period."""
+    t = text.strip().rstrip(".")
+    rest = _ADDRESS_LEAD.sub("", t, count=1)
+    return rest[:1].upper() + rest[1:] if rest else t
+
+
 def _on_address(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     """AWAIT_ADDRESS: read the new address back before changing anything."""
     intent = turn.understood.intent
-    text = turn.text.strip().rstrip(".")
+    text = address_heard(turn.text)
     if intent is Intent.DENY:
         return Decision(
             replace(s, stage=Stage.ANYTHING_ELSE),

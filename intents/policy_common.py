@@ -41,6 +41,15 @@ def day(moment: datetime, turn: Turn, facts: OrderFacts) -> str:
     return say_date(local(moment, tz), today(turn, tz))
 
 
+def by_day(moment: datetime, turn: Turn, facts: OrderFacts) -> str:
+    """A deadline as spoken: "by Friday, ..."; "today" (not "by today") when it is today or past."""
+    spoken = day(moment, turn, facts)
+    if spoken in ("today", "yesterday") or local(moment, facts.customer.time_zone).date() < today(
+            turn, facts.customer.time_zone):
+        return "today"
+    return f"by {spoken}"
+
+
 def day_time(moment: datetime, turn: Turn, facts: OrderFacts) -> str:
     """A date and a clock time in the customer's time zone, as spoken."""
     tz = facts.customer.time_zone

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from intents.policy_common import already, day, money, ok, store_down
+from intents.policy_common import already, by_day, day, money, ok, store_down
 from intents.policy_config import DialogueConfig
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.script import say_code_end, say_days, say_digits, say_number
@@ -154,7 +154,7 @@ def confirm(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     return ok(
         s,
         "Done. Your parcel will go to the new address. "
-        f"It still leaves our warehouse by {day(dispatch, turn, facts)}.",
+        f"It still leaves our warehouse {by_day(dispatch, turn, facts)}.",
         turn,
         ActionRequest("address_change", facts.id, reason=s.new_address),
     )

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from intents import policy_orders as orders
-from intents.policy_common import already, day, day_time, money, offer, ok, reason, store_down
+from intents.policy_common import already, by_day, day, day_time, money, offer, ok, reason, store_down
 from intents.policy_config import DialogueConfig
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Turn
 from intents.script import say_amount, say_code_end, say_days, say_number, say_place
@@ -71,7 +71,7 @@ def _status(s: DialogueState, turn: Turn, config: DialogueConfig, facts: OrderFa
         dispatch = max(facts.placed_at + timedelta(days=config.policy.dispatch_days), turn.now)
         return ok(
             s,
-            f"It hasn't shipped yet. It leaves our warehouse by {day(dispatch, turn, facts)}, "
+            f"It hasn't shipped yet. It leaves our warehouse {by_day(dispatch, turn, facts)}, "
             f"and should reach you around {_eta(facts, turn, config)}. "
             "You'll get the tracking number by email; you don't need to do anything.",
             turn,
@@ -238,7 +238,7 @@ def remedy(s: DialogueState, turn: Turn, config: DialogueConfig, picked: str) ->
         leaves = turn.now + timedelta(days=p.reship_days)
         arrives = leaves + timedelta(days=p.transit_days)
         text = (
-            f"Done. A replacement leaves our warehouse by {day(leaves, turn, facts)}, and should reach you "
+            f"Done. A replacement leaves our warehouse {by_day(leaves, turn, facts)}, and should reach you "
             f"around {day(arrives, turn, facts)}. You'll get the new tracking number by email."
         )
     if wants_return:

@@ -6,11 +6,13 @@ flows with the real NLU live in test_dialogue_nlu.py.
 
 from __future__ import annotations
 
+import pytest
 from dialogue_fakes import scripted_call
 from helpers import NOW
 
 from agent.store import Store
 from intents.dialogue import RuleDialogue
+from intents.policy import address_heard
 from intents.types import Reply
 
 
@@ -173,6 +175,22 @@ def test_change_address_before_dispatch(store: Store) -> None:
     assert kinds(r) == ["address_change"]
 
 
+def test_address_read_back_without_the_callers_lead_in(store: Store) -> None:
+    _, r = talk(
+        store, "i need to change my address", "12094", "1100-148", "It's Rua Augusta 12, 1100-053 Lisboa."
+    )
+    assert r[4].text == "I heard: Rua Augusta 12, 1100-053 Lisboa. Is that right?"
+
+
+@pytest.mark.parametrize(("said", "address"), [
+    ("Um, my new address is 5 High Street, London SW1A 1AA.", "5 High Street, London SW1A 1AA"),
+    ("yes, it is 4 elm road, 10115 Berlin", "4 elm road, 10115 Berlin"),
+    ("12 Main Street, Austin 78704", "12 Main Street, Austin 78704"),
+])
+def test_address_heard_drops_lead_in_words(said: str, address: str) -> None:
+    assert address_heard(said) == address[:1].upper() + address[1:]
+
+
 def test_change_address_after_dispatch_refused(store: Store) -> None:
     _, r = talk(store, "change my delivery address", "47119", "94107")
     assert "already shipped" in r[3].text and kinds(r) == []
@@ -246,3 +264,17 @@ def test_implements_the_dialogue_manager_protocol(store: Store) -> None:
     manager: DialogueManager = build_dialogue(store, now=lambda: NOW, call_id="proto")
     assert manager.greeting().text and manager.on_dtmf("1") is None
     manager.on_partial("where is")
+
+
+def test_deadline_today_or_past_is_spoken_as_today() -> None:
+    from datetime import timedelta
+
+    from intents.policy_common import by_day
+    from intents.policy_types import CustomerFacts, OrderFacts, Turn
+    from intents.types import Intent, IntentResult
+
+    facts = OrderFacts("1", CustomerFacts("C-1", "A"), NOW, "EUR", 10.0)
+    turn = Turn("", IntentResult(Intent.OTHER, 1.0), NOW)
+    assert by_day(NOW, turn, facts) == "today"  # not "by today"
+    assert by_day(NOW - timedelta(days=2), turn, facts) == "today"  # overdue: not "by Sunday"
+    assert by_day(NOW + timedelta(days=1), turn, facts) == "by tomorrow"
