@@ -118,9 +118,20 @@ class SimulatedCaller:
             reply, start_ms = started
             if self._matches_any_rule(reply.text):
                 ended = await self._reply_ended(line.after_agent_silence_ms)
-                rule = self._matching_rule(ended.text if ended else "")
+                if ended is None:  # the agent went quiet for good, or hung up
+                    if self._hung_up.is_set():
+                        return False
+                    await self._say(self._turns.popleft(), None, barge_in=True)
+                    return True
+                rule = self._matching_rule(ended.text)
                 if rule is not None:
                     await self._say(self._answers[rule].line, ended)
+                else:
+                    # No rule answers the reply that ended (it may be another one than the reply
+                    # that started): let it pass. Without this the loop found the same two
+                    # replies again without ever yielding, and froze the event loop (seen in a
+                    # bench run of the stock pipeline).
+                    self._seen_reply = max(self._seen_reply, ended.reply_id)
                 continue
             assert line.into_agent_speech_ms is not None
             delay_ms = start_ms + line.into_agent_speech_ms - self._clock.now_ms()
