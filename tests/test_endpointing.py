@@ -31,6 +31,11 @@ from pipeline.endpointing import Verdict, judge
     ("My post code is 10115", Verdict.END_NOW),
     ("my zip is 941", Verdict.DEFAULT),
     ("", Verdict.DEFAULT),
+    # a question without its mark: not trailing off (measured: these waited 900 ms)
+    ("I can you tell me where my order is", Verdict.DEFAULT),
+    ("I moved house can i change the delivery address", Verdict.DEFAULT),
+    ("I moved house and my new address is", Verdict.WAIT_LONGER),  # no question in it
+    ("Where is my parcel? My order number is", Verdict.WAIT_LONGER),  # the question is over
 ])
 def test_judge(text, verdict):
     assert judge(text) == verdict

@@ -15,7 +15,8 @@ CASES = [
     (Stage.AWAIT_ORDER, "5, 8, 8, 3, 1", True),
     (Stage.AWAIT_ORDER, "It's one oh four five two.", True),
     (Stage.AWAIT_ORDER, "5, 8, 8", False),
-    (Stage.AWAIT_ORDER, "1, 4, 5, 2...", False),  # Whisper says it trails off
+    (Stage.AWAIT_ORDER, "1, 4, 5, 2...", False),  # Whisper says it trails off, and 4 digits
+    (Stage.AWAIT_ORDER, "8, 0, 3, 1, 4...", True),  # all five digits: the dots are Whisper's guess
     (Stage.AWAIT_ORDER, "My order number is", False),
     (Stage.CONFIRM_ORDER, "Yes, correct.", True),
     (Stage.CONFIRM_ORDER, "No, that's wrong.", True),
