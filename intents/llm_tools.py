@@ -23,9 +23,10 @@ from intents import policy_orders as orders
 from intents import policy_solve as solve
 from intents.dialogue_store import OrderStore
 from intents.entities import extract_entities, match_order_id
-from intents.policy import PROBLEMS, contact_matches
+from intents.policy import PROBLEMS
 from intents.policy_config import DialogueConfig
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.policy_verify import contact_matches
 from intents.script import say_amount, say_code_end, say_digits, say_number, say_place
 from intents.types import Action, Entities, Intent, IntentResult
 

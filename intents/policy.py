@@ -8,14 +8,15 @@ confirmation, digits one by one) and verifies the caller before anything is disc
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from intents import policy_common as common
 from intents import policy_orders as orders
 from intents import policy_solve as solve
 from intents.policy_config import DialogueConfig
-from intents.policy_types import CustomerFacts, Decision, DialogueState, Stage, Turn
+from intents.policy_orders import address_heard
+from intents.policy_types import Decision, DialogueState, Stage, Turn
+from intents.policy_verify import contact_matches, gave_contact
 from intents.script import say_digits
 from intents.types import Entities, Intent
 
@@ -99,48 +100,6 @@ def heard_order_number(state: DialogueState, entities: Entities) -> str | None:
     if state.stage in (Stage.AWAIT_ORDER, Stage.CONFIRM_ORDER) and 3 <= len(entities.digits) <= 12:
         return entities.digits
     return None
-
-
-def _phone_digits(value: str) -> str:
-    return re.sub(r"\D", "", value)
-
-
-def _norm_postcode(value: str) -> str:
-    return re.sub(r"[\s-]", "", value).upper()
-
-
-def contact_matches(customer: CustomerFacts, entities: Entities, text: str = "") -> bool:
-    """True when an email, phone number or postcode the caller gave is the customer's own.
-
-    ``text`` is a fallback for alphanumeric postcodes the entity parser did not recognise (an Irish
-    Eircode, say): the whole postcode must appear, spaces ignored, as its own words.
-    """
-    if customer.email and customer.email.strip().lower() in {e.strip().lower() for e in entities.emails}:
-        return True
-    theirs = _phone_digits(customer.phone)
-    for spoken in (*entities.phones, entities.digits):
-        mine = _phone_digits(spoken)
-        n = min(len(mine), len(theirs), 9)
-        if n >= 7 and mine[-n:] == theirs[-n:]:
-            return True
-    code = _norm_postcode(customer.postcode)
-    heard = (*entities.postcodes, *entities.order_ids, entities.digits)
-    if code and any(_norm_postcode(p) == code for p in heard if p):
-        return True
-    if len(code) >= 5 and any(c.isalpha() for c in code) and any(c.isdigit() for c in code):
-        words = re.findall(r"[A-Z0-9]+", text.upper())
-        joined = {
-            "".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 4, len(words) + 1))
-        }
-        return code in joined
-    return False
-
-
-def gave_contact(entities: Entities, text: str = "") -> bool:
-    """True when the turn carries anything that could be an email, phone number or postcode."""
-    if entities.emails or entities.phones or entities.postcodes or entities.order_ids:
-        return True
-    return len(entities.digits) >= 3 or bool(re.search(r"[A-Za-z]+\d|\d+[A-Za-z]", text))
 
 
 def step(state: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
@@ -383,21 +342,6 @@ def _on_confirm_action(s: DialogueState, turn: Turn, config: DialogueConfig) -> 
     if intent in PROBLEMS and intent is not s.problem:
         return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM, pending=""), turn, config)
     return Decision(s, "Shall I go ahead? Just say yes or no.", intent)
-
-
-# What callers say before the address itself ("It's 12 Main Street", "Um, the new one is ...").
-_ADDRESS_LEAD = re.compile(
-    r"^(?:(?:um|uh|er|so|okay|ok|yes|yeah|sure|right|well)[,.]?\s+)*"
-    r"(?:(?:it's|it is|that's|that is|(?:my|the) new (?:address|one) is|(?:my|the) address is)[,:]?\s+)?",
-    re.IGNORECASE,
-)
-
-
-def address_heard(text: str) -> str:
-    """The address in the caller's words, without the lead-in and the final period."""
-    t = text.strip().rstrip(".")
-    rest = _ADDRESS_LEAD.sub("", t, count=1)
-    return rest[:1].upper() + rest[1:] if rest else t
 
 
 def _on_address(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:

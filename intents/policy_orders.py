@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -158,3 +159,18 @@ def confirm(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
         turn,
         ActionRequest("address_change", facts.id, reason=s.new_address),
     )
+
+
+# What callers say before the address itself ("It's 12 Main Street", "Um, the new one is ...").
+_ADDRESS_LEAD = re.compile(
+    r"^(?:(?:um|uh|er|so|okay|ok|yes|yeah|sure|right|well)[,.]?\s+)*"
+    r"(?:(?:it's|it is|that's|that is|(?:my|the) new (?:address|one) is|(?:my|the) address is)[,:]?\s+)?",
+    re.IGNORECASE,
+)
+
+
+def address_heard(text: str) -> str:
+    """The address in the caller's words, without the lead-in and the final period."""
+    t = text.strip().rstrip(".")
+    rest = _ADDRESS_LEAD.sub("", t, count=1)
+    return rest[:1].upper() + rest[1:] if rest else t

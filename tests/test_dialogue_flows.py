@@ -12,7 +12,7 @@ from helpers import NOW
 
 from agent.store import Store
 from intents.dialogue import RuleDialogue
-from intents.policy import address_heard
+from intents.policy_orders import address_heard
 from intents.types import Reply
 
 

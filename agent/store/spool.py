@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from intents.dialogue_store import OrderStore
 from intents.policy_types import ActionRequest
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ class CallbackSpool:
         with _LOCK:
             return self._read()
 
-    def replay(self, store: object) -> int:
-        """Save spooled callbacks into ``store`` (an ``agent.store.Store``); returns how many.
+    def replay(self, store: OrderStore) -> int:
+        """Save spooled callbacks into ``store``; returns how many.
 
         Stops at the first failure (the store is down again) and keeps the rest for next time.
         """
@@ -59,7 +60,7 @@ class CallbackSpool:
             saved = 0
             for call_id, request in entries:
                 try:
-                    store.apply((request,), call_id, ())  # type: ignore[attr-defined]
+                    store.apply((request,), call_id, ())
                 except Exception as exc:  # noqa: BLE001 - keep the line; the store may be down again
                     log.warning("callback spool: replay stopped (%s); %d left", type(exc).__name__,
                                 len(entries) - saved)
