@@ -72,6 +72,7 @@ class RuleDialogue:
         self._understand = understand or _default_understand
         self._match = match or _default_match
         self._keys = ""
+        self._orders: tuple[OrderFacts, ...] = ()  # facts fetched for the latest turn
 
     # -- DialogueManager -------------------------------------------------------------------
     def greeting(self) -> Reply:
@@ -94,7 +95,9 @@ class RuleDialogue:
 
     def answers(self, text: str) -> bool:
         """True when ``text`` fully answers the question the call's stage waits on."""
-        return is_complete_answer(text, self.state, self.config.policy.order_number_digits)
+        facts = next((o for o in self._orders if o.id == self.state.order_id), None)
+        return is_complete_answer(text, self.state, self.config.policy.order_number_digits,
+                                  customer=facts.customer if facts else None)
 
     def on_heard(self, reply_text: str, heard_text: str) -> None:
         """Barge-in: remember that the caller heard only ``heard_text`` of the last reply."""
@@ -152,6 +155,7 @@ class RuleDialogue:
     def _decide(self, text: str, understood: IntentResult, keypad: bool) -> Reply:
         before = self.state
         turn = self._turn(text, understood, keypad)
+        self._orders = turn.orders
         decision = policy.step(before, turn, self.config)
         decision, made = self._execute(before, decision)
         self.state = decision.state

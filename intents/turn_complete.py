@@ -17,7 +17,8 @@ import re
 
 from intents import policy_common as common
 from intents.nlu import understand
-from intents.policy_types import DialogueState, Stage
+from intents.policy_types import CustomerFacts, DialogueState, Stage
+from intents.policy_verify import contact_matches
 from intents.types import Intent
 
 # "Yes. [pause] Please." and "No, that's all, [pause] thank you." were split when a bare yes or
@@ -30,11 +31,14 @@ _YES_NO_STAGES = frozenset({Stage.CONFIRM_ORDER, Stage.CONFIRM_ACTION, Stage.OFF
                             Stage.OFFER_CALLBACK})
 
 
-def is_complete_answer(text: str, state: DialogueState, order_number_digits: int | None = 5) -> bool:
+def is_complete_answer(text: str, state: DialogueState, order_number_digits: int | None = 5,
+                       customer: CustomerFacts | None = None) -> bool:
     """True when ``text`` (the caller's turn so far) fully answers the question ``state`` waits on.
 
     ``order_number_digits``: how many digits the shop's order numbers have (None: never judge an
-    order number complete by its length).
+    order number complete by its length). ``customer``: the confirmed order's customer, when the
+    dialogue has it; then a verification answer is whole only when it matches (nothing leaks: the
+    reply says "that matches" or "doesn't match" a moment later either way).
     """
     t = text.strip()
     if not t:
@@ -57,6 +61,11 @@ def is_complete_answer(text: str, state: DialogueState, order_number_digits: int
     if stage is Stage.ANYTHING_ELSE:
         return intent in (Intent.DENY, Intent.GOODBYE) and words >= _MIN_YES_NO_WORDS
     if stage is Stage.AWAIT_CONTACT:
+        if customer is not None:
+            # Dictated numbers pause anywhere: "0 7 7 0 0 9 0 0 1 0 [pause] 3" has 10 digits before
+            # the pause, and ending there failed the caller's verification (seen in CI). A mismatch
+            # may be half an answer, so it waits for the silence.
+            return contact_matches(customer, entities, t)
         postcodes = [p for p in entities.postcodes if len(re.sub(r"[\s-]", "", p)) >= _MIN_POSTCODE_CHARS]
         phones = [p for p in entities.phones if len(p.lstrip("+")) >= _MIN_PHONE_DIGITS]
         return bool(entities.emails or postcodes or phones)

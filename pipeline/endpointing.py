@@ -87,3 +87,57 @@ def judge(text: str, min_words: int = 4) -> Verdict:
     if question and len(words) >= min_words:
         return Verdict.END_NOW
     return Verdict.DEFAULT
+
+
+@dataclass
+class AudioDeadline:
+    """A turn end scheduled in caller audio, not in wall time. Pure: frame lengths in, a yes out.
+
+    Why: "end the turn after 100 more ms of silence" must mean 100 ms of the caller's audio that
+    the VAD has judged. A wall-clock timer fires early when the event loop falls behind the audio
+    (a recognition hogging both cores): the frames that carry the caller's next words are still
+    queued, so nothing cancels it. Seen in CI: "0 7 7 0 0 9 0 0 1 0 [64 ms pause] 3" ended before
+    the "3", and the caller failed verification.
+
+    Frames arrive before the VAD decisions about them, so a frame's arrival proves only that the
+    frames *before* it were judged: ``heard_ms`` counts those.
+    """
+
+    received_ms: float = 0.0  # caller audio in so far, including the latest frame
+    heard_ms: float = 0.0  # caller audio whose VAD decisions have all been seen
+    due_ms: float | None = None  # end the turn once ``heard_ms`` reaches this
+    early_answer: bool = False  # armed for a whole answer (a level onset cancels it)
+    onset_ms: float = -1.0  # where the latest level onset was heard
+
+    def on_audio(self, frame_ms: float) -> bool:
+        """A caller frame of ``frame_ms`` arrived. True (once, then disarmed) when the turn ends."""
+        self.heard_ms = self.received_ms
+        self.received_ms += frame_ms
+        if self.due_ms is not None and self.heard_ms >= self.due_ms:
+            self.cancel()
+            return True
+        return False
+
+    def arm(self, after_ms: float, from_ms: float | None = None, early_answer: bool = False) -> bool:
+        """End the turn ``after_ms`` of caller audio past ``from_ms`` (default: all received).
+
+        Returns True, without arming, when that much has already been heard: end it now.
+        """
+        start = self.received_ms if from_ms is None else from_ms
+        if early_answer and self.onset_ms > start:
+            return False  # the caller may be going on after a comma; the silence rule decides
+        due = start + after_ms
+        if self.heard_ms >= due:
+            self.cancel()
+            return True
+        self.due_ms, self.early_answer = due, early_answer
+        return False
+
+    def on_onset(self) -> None:
+        """A level onset: maybe the caller goes on ("a refund, [pause] please"). Holds an early answer."""
+        self.onset_ms = self.received_ms
+        if self.early_answer:
+            self.cancel()
+
+    def cancel(self) -> None:
+        self.due_ms, self.early_answer = None, False

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.endpointing import Verdict, judge
+from pipeline.endpointing import AudioDeadline, Verdict, judge
 
 
 @pytest.mark.parametrize("text,verdict", [
@@ -39,3 +39,45 @@ from pipeline.endpointing import Verdict, judge
 ])
 def test_judge(text, verdict):
     assert judge(text) == verdict
+
+
+def test_audio_deadline_counts_caller_audio_not_wall_time() -> None:
+    d = AudioDeadline()
+    for _ in range(5):
+        assert not d.on_audio(20.0)
+    pause_at = d.received_ms  # SPEECH_END after the fifth frame
+    assert not d.arm(100.0, from_ms=pause_at, early_answer=True)
+    # however long the loop takes, only frames that went through the VAD count
+    assert [d.on_audio(20.0) for _ in range(6)] == [False] * 5 + [True]
+    assert d.due_ms is None  # fires once
+
+
+def test_audio_deadline_ends_at_once_when_the_wait_was_already_heard() -> None:
+    d = AudioDeadline()
+    for _ in range(20):
+        d.on_audio(20.0)
+    assert d.arm(100.0, from_ms=200.0, early_answer=True)  # 180 ms heard since the pause
+    assert d.due_ms is None
+
+
+def test_audio_deadline_onset_holds_an_early_answer_but_not_a_long_wait() -> None:
+    d = AudioDeadline()
+    d.on_audio(20.0)
+    assert not d.arm(100.0, early_answer=True)
+    d.on_onset()
+    assert d.due_ms is None
+    assert not any(d.on_audio(20.0) for _ in range(20))
+    # an onset heard after the pause but before the recognition was ready: no early end either
+    pause_at = d.received_ms
+    d.on_audio(20.0)
+    d.on_onset()
+    for _ in range(10):
+        d.on_audio(20.0)
+    assert not d.arm(100.0, from_ms=pause_at, early_answer=True)
+    assert d.due_ms is None
+    # a long wait (after a trailing "my order number is...") is not held by a level onset
+    assert not d.arm(400.0)
+    d.on_onset()
+    assert d.due_ms is not None
+    d.cancel()
+    assert d.due_ms is None

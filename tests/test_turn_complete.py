@@ -7,7 +7,7 @@ from dialogue_fakes import scripted_call
 from helpers import NOW
 
 from agent.store import Store
-from intents.policy_types import DialogueState, Stage
+from intents.policy_types import CustomerFacts, DialogueState, Stage
 from intents.turn_complete import is_complete_answer
 
 CASES = [
@@ -74,3 +74,30 @@ def test_rule_dialogue_judges_by_the_question_it_asked(store: Store) -> None:
     state_before = dialogue.state
     dialogue.answers("one oh four five two")
     assert dialogue.state is state_before  # judging changes nothing
+
+
+def test_a_verification_answer_is_whole_only_when_it_matches_the_customer() -> None:
+    # A number dictated in groups pauses anywhere: "0 7 7 0 0 9 0 0 1 0 [pause] 3" ended the turn
+    # before the "3" under the digit-count rule, and the caller failed verification (CI).
+    oliver = CustomerFacts(id="C-103", name="Oliver Grant", email="oliver.grant@example.com",
+                           phone="+447700900103", country="GB", postcode="EH1 2NG")
+    asked = DialogueState(stage=Stage.AWAIT_CONTACT, order_id="63027")
+    assert not is_complete_answer("My phone number is 0 7 7 0 0 9 0 0 1 0", asked, customer=oliver)
+    assert is_complete_answer("My phone number is 0 7 7 0 0 9 0 0 1 0 3", asked, customer=oliver)
+    assert not is_complete_answer("My phone number is 0 7 7 0 0", asked, customer=oliver)
+    assert not is_complete_answer("My postcode is E H 1", asked, customer=oliver)
+    assert is_complete_answer("My postcode is EH1 2NG.", asked, customer=oliver)
+    assert is_complete_answer("oliver dot grant at example dot com", asked, customer=oliver)
+    # without the customer (no facts) the shape rules still apply
+    assert is_complete_answer("My phone number is 0 7 7 0 0 9 0 0 1 0", asked)
+
+
+def test_rule_dialogue_checks_the_contact_against_the_confirmed_order(store: Store) -> None:
+    dialogue, _ = scripted_call(store, "my parcel is stuck at customs", "one oh four five two", now=NOW)
+    if dialogue.state.stage is Stage.CONFIRM_ORDER:
+        dialogue.on_final("yes")
+    assert dialogue.state.stage is Stage.AWAIT_CONTACT
+    assert not dialogue.answers("my postcode is 2 8 0")
+    assert not dialogue.answers("my postcode is 28014")  # not hers: may be half an answer
+    assert dialogue.answers("my postcode is 28013")
+    assert not dialogue.state.verified  # judging verifies nothing

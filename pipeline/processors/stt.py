@@ -9,7 +9,7 @@ from pipecat.frames.frames import CancelFrame, EndFrame, Frame, InputAudioRawFra
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from pipeline.asr import Recognizer, Transcript
-from pipeline.endpointing import EndpointingParams, Verdict, judge
+from pipeline.endpointing import AudioDeadline, EndpointingParams, Verdict, judge
 from pipeline.events import FinalLogged, PartialLogged
 from pipeline.frames import CallerTranscriptFrame, CallerVadFrame
 from pipeline.processors.base import CallContext
@@ -26,13 +26,12 @@ class SttProcessor(FrameProcessor):
         """With ``endpointing.words``, a paused burst that reads as a complete sentence ends the
         turn at once, one that wholly answers the agent's question (``answers``, the dialogue's
         judge) ends it ``answer_wait_ms`` after the pause, and a trailing one waits
-        ``long_wait_ms`` beyond the VAD's turn end."""
+        ``long_wait_ms`` beyond the VAD's turn end. Both waits count caller audio, not wall time."""
         super().__init__(name="stt")
         self._answers = answers
         self._endpointing = endpointing or EndpointingParams()
-        self._pause_ms = 0.0  # when the VAD reported the latest pause (SPEECH_END)
-        self._delayed_final: asyncio.Task | None = None
-        self._early_answer = False  # the delayed final is a whole answer's, not a trailing turn's
+        self._pause_audio_ms = 0.0  # where in the caller's audio the latest pause (SPEECH_END) was
+        self._deadline = AudioDeadline()  # a turn end waiting for more caller silence
         self._speculative: asyncio.Task[Transcript] | None = None  # started on QUIET
         self._last_partial = ""  # the turn's latest interim words
         self._ctx = ctx
@@ -47,6 +46,10 @@ class SttProcessor(FrameProcessor):
         if isinstance(frame, InputAudioRawFrame):
             self._turn.push(frame.audio)
             now = self._ctx.clock.now_ms()
+            frame_ms = len(frame.audio) * 1000.0 / (2 * frame.sample_rate * frame.num_channels)
+            if self._deadline.on_audio(frame_ms) and self._turn.active:
+                self.create_task(self._final(now), name="stt-final")
+                return
             if self._turn.partial_due(now) and self._idle():
                 self._turn.last_partial_ms = now
                 self._job = self.create_task(self._partial(), name="stt-partial")
@@ -61,23 +64,23 @@ class SttProcessor(FrameProcessor):
 
     async def _on_vad(self, frame: CallerVadFrame) -> None:
         event, now = frame.event, self._ctx.clock.now_ms()
-        if event.kind == VadEventKind.ONSET and self._early_answer:
+        if event.kind == VadEventKind.ONSET:
             # The caller may be going on after a comma ("a refund, [pause] please"): the level
             # onset comes ~60 ms before the model's SPEECH_START, in time to hold the early end.
             # If the onset was a noise, TURN_END still ends the turn on silence.
-            await self._cancel_delayed_final()
+            self._deadline.on_onset()
         elif event.kind == VadEventKind.SPEECH_START:
             self._turn.start(event.speech_start_ms, now)
             self._segment = None  # speech resumed: an earlier segment result misses the new words
             self._speculative = None
-            await self._cancel_delayed_final()
+            self._deadline.cancel()
         elif event.kind == VadEventKind.QUIET and self._turn.active:
             # Recognise while the VAD is still making sure this is a pause: if it is, the words
             # are ready ~100 ms sooner; if the caller goes on, SPEECH_START discards them.
             audio, _ = self._turn.snapshot()
             self._speculative = self.create_task(self._recognize(audio), name="stt-speculative")
         elif event.kind == VadEventKind.SPEECH_END and self._turn.active:
-            self._pause_ms = now
+            self._pause_audio_ms = self._deadline.received_ms
             job = self._speculative
             self._speculative = None
             if job is None:
@@ -89,7 +92,8 @@ class SttProcessor(FrameProcessor):
             segment = self._segment
             if (self._endpointing.words and segment is not None and segment.done()
                     and not segment.cancelled() and judge(segment.result().text) == Verdict.WAIT_LONGER):
-                await self._end_after(self._endpointing.long_wait_ms, early_answer=False)
+                if self._deadline.arm(self._endpointing.long_wait_ms):
+                    self.create_task(self._final(now), name="stt-final")
             else:
                 self.create_task(self._final(now), name="stt-final")
 
@@ -115,36 +119,19 @@ class SttProcessor(FrameProcessor):
             return
         # A complete sentence after a pause ends the turn now, ~300 ms before the silence rule; a
         # whole answer ends it a little later, once a comma pause would have been over.
-        if judge(result.text) == Verdict.END_NOW:
-            await self._final(self._ctx.clock.now_ms())
-        elif self._answers is not None and self._answers(result.text):
-            waited_ms = self._ctx.clock.now_ms() - self._pause_ms
-            await self._end_after(max(0.0, self._endpointing.answer_wait_ms - waited_ms), early_answer=True)
-
-    async def _end_after(self, delay_ms: float, early_answer: bool) -> None:
-        """End the turn after ``delay_ms`` more silence; SPEECH_START (ONSET for an early answer)
-        cancels it."""
-        await self._cancel_delayed_final()
-        self._early_answer = early_answer
-        self._delayed_final = self.create_task(self._final_after(delay_ms), name="stt-final-delayed")
-
-    async def _cancel_delayed_final(self) -> None:
-        if self._delayed_final is not None:
-            await self.cancel_task(self._delayed_final)
-        self._delayed_final = None
-        self._early_answer = False
-
-    async def _final_after(self, delay_ms: float) -> None:
-        await asyncio.sleep(delay_ms / 1000.0)
-        self._delayed_final = None
-        self._early_answer = False
-        if self._turn.active:
+        end_now = judge(result.text) == Verdict.END_NOW
+        if not end_now and self._answers is not None and self._answers(result.text):
+            # arm() says "now" when the wait was already heard while the words were recognised
+            end_now = self._deadline.arm(self._endpointing.answer_wait_ms, from_ms=self._pause_audio_ms,
+                                         early_answer=True)
+        if end_now:
             await self._final(self._ctx.clock.now_ms())
 
     async def _final(self, turn_end_ms: float) -> None:
         audio, _ = self._turn.snapshot()
         speech_start_ms = self._turn.speech_start_ms
         segment = self._segment
+        self._deadline.cancel()
         self._turn.reset()
         self._segment = None
         if segment is not None:
@@ -167,6 +154,7 @@ class SttProcessor(FrameProcessor):
                                                     speech_start_ms=speech_start_ms))
 
     async def _cancel_jobs(self) -> None:
-        for job in (self._job, self._segment, self._delayed_final, self._speculative):
+        self._deadline.cancel()
+        for job in (self._job, self._segment, self._speculative):
             if job and not job.done():
                 await self.cancel_task(job)
