@@ -27,6 +27,9 @@ _MIN_YES_NO_WORDS = 2
 _MIN_POSTCODE_CHARS = 5  # "SW1A 1AA", "28013", "1012 AB"; "606" or "1012" may be half of one
 _MIN_PHONE_DIGITS = 9  # national numbers have 9-11 digits; fewer is a caller mid-dictation
 _TRAILING_OFF = re.compile(r"(\.\.\.|…|,|-|—)$")
+# ...unless the last words close the answer: "I'd prefer a refund, please..." waited 900 ms in
+# the bench for words that never came (Whisper's dots are a guess about the audio's end).
+_POLITE_CLOSE = re.compile(r"\b(please|thanks|thank you)\s*(\.\.\.|…)$", re.IGNORECASE)
 _YES_NO_STAGES = frozenset({Stage.CONFIRM_ORDER, Stage.CONFIRM_ACTION, Stage.OFFER_HUMAN,
                             Stage.OFFER_CALLBACK})
 
@@ -54,7 +57,7 @@ def is_complete_answer(text: str, state: DialogueState, order_number_digits: int
             return False
         heard = entities.order_ids[0] if entities.order_ids else entities.digits
         return len(heard) >= order_number_digits
-    if _TRAILING_OFF.search(t):
+    if _TRAILING_OFF.search(t) and not _POLITE_CLOSE.search(t):
         return False
     if stage in _YES_NO_STAGES:
         return intent in (Intent.AFFIRM, Intent.DENY) and words >= _MIN_YES_NO_WORDS

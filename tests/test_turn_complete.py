@@ -23,6 +23,8 @@ CASES = [
     (Stage.CONFIRM_ORDER, "Yes.", False),  # a bare yes is often the start of more
     (Stage.CONFIRM_ORDER, "Yes,", False),
     (Stage.CONFIRM_ACTION, "Yes, please.", True),
+    (Stage.CONFIRM_ACTION, "Yes, please...", True),  # Whisper's dots after a closing word
+    (Stage.CONFIRM_ACTION, "Yes, and...", False),
     (Stage.OFFER_HUMAN, "No, thanks.", True),
     (Stage.AWAIT_CONTACT, "My post code is 10115", True),
     (Stage.AWAIT_CONTACT, "My postcode is SW1A 1AA.", True),
@@ -53,6 +55,8 @@ def test_remedy_choice_must_name_an_offered_option() -> None:
     offered = DialogueState(stage=Stage.CHOOSE_REMEDY, options=("reship", "refund"))
     assert is_complete_answer("I'd prefer a refund, please.", offered)
     assert is_complete_answer("A replacement, please.", offered)
+    assert is_complete_answer("I'd prefer a refund, please...", offered)
+    assert not is_complete_answer("A refund, or...", offered)
     assert not is_complete_answer("Hmm, let me think.", offered)
     only_refund = DialogueState(stage=Stage.CHOOSE_REMEDY, options=("refund",))
     assert not is_complete_answer("A replacement, please.", only_refund)
