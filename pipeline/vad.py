@@ -225,7 +225,12 @@ def level_dbfs(samples: np.ndarray) -> float:
 
 
 class VadStream:
-    """Frames of int16 PCM in, events out: buffers into the model's window size."""
+    """Frames of int16 PCM in, events out: buffers into the model's window size.
+
+    Silences are measured in the caller's audio; event stamps are given in call time. Why: a loop
+    stalled by recognition hands frames over late and in a bunch, and a 300 ms stall measured on
+    the wall clock reads as 300 ms of silence between two of the caller's words (a false pause).
+    """
 
     def __init__(self, model: SpeechModel, params: VadParams) -> None:
         self.model = model
@@ -234,18 +239,21 @@ class VadStream:
         self._pending = np.zeros(0, dtype=np.float32)
         self._window_ms = model.window_samples * 1000.0 / RATE_HZ
         self.last_probability = 0.0
+        self._audio_ms = 0.0  # caller audio pushed so far
 
     def push(self, pcm: bytes, frame_end_ms: float) -> list[VadEvent]:
-        """Feed caller audio ending at ``frame_end_ms`` of call time."""
+        """Feed caller audio that arrived at ``frame_end_ms`` of call time."""
         samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
         self._pending = np.concatenate([self._pending, samples])
+        frame_ms = len(samples) * 1000.0 / RATE_HZ
+        self._audio_ms += frame_ms
+        to_call_ms = frame_end_ms - self._audio_ms  # audio position -> call time, as of this frame
         n = self.model.window_samples
         speaking = self.tracker.state == VadState.SPEECH
-        events = self.onset.update(level_dbfs(samples), frame_end_ms, len(samples) * 1000.0 / RATE_HZ,
-                                   speaking)
+        events = self.onset.update(level_dbfs(samples), self._audio_ms, frame_ms, speaking)
         while len(self._pending) >= n:
             window, self._pending = self._pending[:n], self._pending[n:]
-            end_ms = frame_end_ms - len(self._pending) * 1000.0 / RATE_HZ
+            end_ms = self._audio_ms - len(self._pending) * 1000.0 / RATE_HZ
             self.last_probability = self.model.probability(window)
             events.extend(self.tracker.update(self.last_probability, end_ms, self._window_ms))
-        return events
+        return [VadEvent(e.kind, e.at_ms + to_call_ms, e.speech_start_ms + to_call_ms) for e in events]

@@ -98,3 +98,33 @@ def test_silero_ignores_silence_and_hum():
     for i in range(0, len(hum) - 319, 320):
         events += stream.push(hum[i:i + 320].tobytes(), (i + 320) / 16.0)
     assert VadEventKind.SPEECH_START not in kinds(events)
+
+
+class ScriptedModel:
+    """Speech probabilities from a list, one per 32 ms window."""
+
+    window_samples = 512
+
+    def __init__(self, probabilities: list[float]) -> None:
+        self._p = iter(probabilities)
+
+    def probability(self, window: np.ndarray) -> float:
+        return next(self._p, 0.0)
+
+    def reset(self) -> None:
+        pass
+
+
+def test_a_stalled_loop_is_not_a_pause():
+    # 1.6 s of speech with a 64 ms gap between two words. The loop stalls 400 ms inside the gap,
+    # then the queued frames arrive together: silence is judged on the audio, not on the wall
+    # clock (which read the gap as ~480 ms of silence: a false pause).
+    stream = VadStream(ScriptedModel([1.0] * 15 + [0.0] * 2 + [1.0] * 33), VadParams())
+    frame = np.full(320, 1000, dtype=np.int16).tobytes()
+    events, now_ms = [], 0.0
+    for i in range(80):
+        now_ms += 420.0 if i == 27 else (0.5 if 27 < i < 47 else 20.0)
+        events += stream.push(frame, now_ms)
+    assert kinds(events) == [VadEventKind.ONSET, VadEventKind.SPEECH_START]
+    # stamps stay in call time: the start is where the audio began, before the stall
+    assert events[1].speech_start_ms == pytest.approx(0.0, abs=1.0)
