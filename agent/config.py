@@ -35,7 +35,7 @@ class VadConfig(_Section):
 class EndpointingConfig(_Section):
     words: bool = True  # end the turn early on a complete sentence, later on a trailing one
     long_wait_ms: float = Field(default=400.0, ge=0)  # extra wait after a trailing utterance
-    answer_wait_ms: float = Field(default=100.0, ge=0)  # after the pause, before a whole answer ends the turn
+    answer_wait_ms: float = Field(default=80.0, ge=0)  # after the pause, before a whole answer ends the turn
 
 
 class AsrConfig(_Section):

@@ -34,12 +34,15 @@ class EndpointingParams:
     ``words``: use them at all (False: silence alone decides). ``long_wait_ms``: extra silence after
     a trailing utterance, beyond the VAD's turn end. ``answer_wait_ms``: silence after the VAD's
     pause before a whole answer to the agent's question ends the turn; comma pauses in speech run
-    to ~300 ms ("I'd prefer a refund, [pause] please."), the pause itself fires at ~200 ms.
+    to ~300 ms ("I'd prefer a refund, [pause] please."), the pause itself fires at ~200 ms. Both
+    waits are caller audio judged by the VAD (see :class:`AudioDeadline`); that is known one frame
+    late, so 80 ms of it ends the turn as the frame carrying the next 20 ms arrives: ~100 ms after
+    the pause in real time, as the wall-clock timer before it did.
     """
 
     words: bool = True
     long_wait_ms: float = 400.0
-    answer_wait_ms: float = 100.0
+    answer_wait_ms: float = 80.0
 
 
 class Verdict(enum.Enum):
