@@ -90,11 +90,9 @@ class SttProcessor(FrameProcessor):
             self.create_task(self._announce_segment(job), name="stt-segment-announce")
         elif event.kind == VadEventKind.TURN_END and self._turn.active:
             segment = self._segment
-            if (self._endpointing.words and segment is not None and segment.done()
-                    and not segment.cancelled() and judge(segment.result().text) == Verdict.WAIT_LONGER):
-                if self._deadline.arm(self._endpointing.long_wait_ms):
-                    self.create_task(self._final(now), name="stt-final")
-            else:
+            trailing = (self._endpointing.words and segment is not None and segment.done()
+                        and not segment.cancelled() and judge(segment.result().text) == Verdict.WAIT_LONGER)
+            if not trailing or self._deadline.arm(self._endpointing.long_wait_ms):
                 self.create_task(self._final(now), name="stt-final")
 
     async def _recognize(self, audio) -> Transcript:  # type: ignore[no-untyped-def]
