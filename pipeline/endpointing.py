@@ -35,9 +35,8 @@ class EndpointingParams:
     a trailing utterance, beyond the VAD's turn end. ``answer_wait_ms``: silence after the VAD's
     pause before a whole answer to the agent's question ends the turn; comma pauses in speech run
     to ~300 ms ("I'd prefer a refund, [pause] please."), the pause itself fires at ~200 ms. Both
-    waits are caller audio judged by the VAD (see :class:`AudioDeadline`); that is known one frame
-    late, so 80 ms of it ends the turn as the frame carrying the next 20 ms arrives: ~100 ms after
-    the pause in real time, as the wall-clock timer before it did.
+    waits are caller audio judged by the VAD (see :class:`AudioDeadline`), so a stalled loop
+    cannot end a turn early.
     """
 
     words: bool = True
@@ -96,27 +95,26 @@ def judge(text: str, min_words: int = 4) -> Verdict:
 class AudioDeadline:
     """A turn end scheduled in caller audio, not in wall time. Pure: frame lengths in, a yes out.
 
-    Why: "end the turn after 100 more ms of silence" must mean 100 ms of the caller's audio that
+    Why: "end the turn after 80 more ms of silence" must mean 80 ms of the caller's audio that
     the VAD has judged. A wall-clock timer fires early when the event loop falls behind the audio
     (a recognition hogging both cores): the frames that carry the caller's next words are still
     queued, so nothing cancels it. Seen in CI: "0 7 7 0 0 9 0 0 1 0 [64 ms pause] 3" ended before
     the "3", and the caller failed verification.
 
-    Frames arrive before the VAD decisions about them, so a frame's arrival proves only that the
-    frames *before* it were judged: ``heard_ms`` counts those.
+    The VAD's decisions about a frame reach the caller of :meth:`on_onset` before the frame
+    reaches :meth:`on_audio` (``VadProcessor`` pushes them first), so all audio received has been
+    judged. Positions (``from_ms``, ``at_ms``) are in caller audio, as ``VadEvent.audio_ms``.
     """
 
-    received_ms: float = 0.0  # caller audio in so far, including the latest frame
-    heard_ms: float = 0.0  # caller audio whose VAD decisions have all been seen
-    due_ms: float | None = None  # end the turn once ``heard_ms`` reaches this
+    received_ms: float = 0.0  # caller audio in so far, every frame of it judged by the VAD
+    due_ms: float | None = None  # end the turn once ``received_ms`` reaches this
     early_answer: bool = False  # armed for a whole answer (a level onset cancels it)
     onset_ms: float = -1.0  # where the latest level onset was heard
 
     def on_audio(self, frame_ms: float) -> bool:
         """A caller frame of ``frame_ms`` arrived. True (once, then disarmed) when the turn ends."""
-        self.heard_ms = self.received_ms
         self.received_ms += frame_ms
-        if self.due_ms is not None and self.heard_ms >= self.due_ms:
+        if self.due_ms is not None and self.received_ms >= self.due_ms:
             self.cancel()
             return True
         return False
@@ -130,15 +128,16 @@ class AudioDeadline:
         if early_answer and self.onset_ms > start:
             return False  # the caller may be going on after a comma; the silence rule decides
         due = start + after_ms
-        if self.heard_ms >= due:
+        if self.received_ms >= due:
             self.cancel()
             return True
         self.due_ms, self.early_answer = due, early_answer
         return False
 
-    def on_onset(self) -> None:
-        """A level onset: maybe the caller goes on ("a refund, [pause] please"). Holds an early answer."""
-        self.onset_ms = self.received_ms
+    def on_onset(self, at_ms: float) -> None:
+        """A level onset at ``at_ms`` of caller audio: maybe the caller goes on ("a refund, [pause]
+        please"). Holds an early answer."""
+        self.onset_ms = at_ms
         if self.early_answer:
             self.cancel()
 

@@ -108,6 +108,7 @@ class VadEvent:
     kind: VadEventKind
     at_ms: float  # when the decision was made (end of the deciding window)
     speech_start_ms: float  # onset of the speech this event belongs to
+    audio_ms: float  # where in the caller's audio it was decided (trackers run on audio time)
 
 
 @dataclass(frozen=True)
@@ -161,19 +162,19 @@ class VadTracker:
                 if t.state == VadState.SILENCE:
                     t.speech_start_ms = t.onset_ms
                 t.state = VadState.SPEECH
-                events.append(VadEvent(VadEventKind.SPEECH_START, window_end_ms, t.onset_ms))
+                events.append(VadEvent(VadEventKind.SPEECH_START, window_end_ms, t.onset_ms, window_end_ms))
             return events
         t.voiced_ms = 0.0
         silent_ms = window_end_ms - t.last_voiced_ms
         if t.state == VadState.SPEECH and not t.quiet_sent and silent_ms >= p.quiet_ms:
             t.quiet_sent = True
-            events.append(VadEvent(VadEventKind.QUIET, window_end_ms, t.speech_start_ms))
+            events.append(VadEvent(VadEventKind.QUIET, window_end_ms, t.speech_start_ms, window_end_ms))
         if t.state == VadState.SPEECH and silent_ms >= p.stop_ms:
             t.state = VadState.PAUSE
-            events.append(VadEvent(VadEventKind.SPEECH_END, window_end_ms, t.speech_start_ms))
+            events.append(VadEvent(VadEventKind.SPEECH_END, window_end_ms, t.speech_start_ms, window_end_ms))
         if t.state == VadState.PAUSE and silent_ms >= p.turn_end_ms:
             t.state = VadState.SILENCE
-            events.append(VadEvent(VadEventKind.TURN_END, window_end_ms, t.speech_start_ms))
+            events.append(VadEvent(VadEventKind.TURN_END, window_end_ms, t.speech_start_ms, window_end_ms))
         return events
 
 
@@ -201,13 +202,14 @@ class OnsetDetector:
             if speaking:
                 self.pending_since_ms = None
             elif frame_end_ms - self.pending_since_ms >= p.onset_confirm_ms:
-                events.append(VadEvent(VadEventKind.ONSET_REJECTED, frame_end_ms, self.pending_since_ms))
+                events.append(VadEvent(VadEventKind.ONSET_REJECTED, frame_end_ms, self.pending_since_ms,
+                                        frame_end_ms))
                 self.pending_since_ms = None
         rise = level_dbfs - self.floor_dbfs
         if self.armed and not speaking and rise >= p.onset_rise_db and level_dbfs >= p.onset_min_dbfs:
             self.armed = False
             self.pending_since_ms = frame_end_ms - frame_ms
-            events.append(VadEvent(VadEventKind.ONSET, frame_end_ms, frame_end_ms - frame_ms))
+            events.append(VadEvent(VadEventKind.ONSET, frame_end_ms, frame_end_ms - frame_ms, frame_end_ms))
         if level_dbfs < self.floor_dbfs + 6.0:
             self.armed = self.armed or (not speaking and self.pending_since_ms is None)
         # fast down, slow up: the floor is the quiet level, not the speech level
@@ -256,4 +258,5 @@ class VadStream:
             end_ms = self._audio_ms - len(self._pending) * 1000.0 / RATE_HZ
             self.last_probability = self.model.probability(window)
             events.extend(self.tracker.update(self.last_probability, end_ms, self._window_ms))
-        return [VadEvent(e.kind, e.at_ms + to_call_ms, e.speech_start_ms + to_call_ms) for e in events]
+        return [VadEvent(e.kind, e.at_ms + to_call_ms, e.speech_start_ms + to_call_ms, e.audio_ms)
+                for e in events]

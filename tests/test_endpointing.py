@@ -45,18 +45,28 @@ def test_audio_deadline_counts_caller_audio_not_wall_time() -> None:
     d = AudioDeadline()
     for _ in range(5):
         assert not d.on_audio(20.0)
-    pause_at = d.received_ms  # SPEECH_END after the fifth frame
+    pause_at = d.received_ms  # SPEECH_END decided in the fifth frame
     assert not d.arm(100.0, from_ms=pause_at, early_answer=True)
-    # however long the loop takes, only frames that went through the VAD count
-    assert [d.on_audio(20.0) for _ in range(6)] == [False] * 5 + [True]
+    # however long the loop takes, only frames that went through the VAD count; a frame's
+    # decisions came before it, so the fifth frame after the pause ends the turn
+    assert [d.on_audio(20.0) for _ in range(5)] == [False] * 4 + [True]
     assert d.due_ms is None  # fires once
+
+
+def test_audio_deadline_counts_from_the_pause_not_from_when_it_was_armed() -> None:
+    d = AudioDeadline()
+    for _ in range(5):
+        d.on_audio(20.0)
+    # the pause was decided inside the frame about to arrive (a 32 ms VAD window ends there)
+    assert not d.arm(80.0, from_ms=110.0, early_answer=True)
+    assert [d.on_audio(20.0) for _ in range(5)] == [False] * 4 + [True]  # 200 >= 190
 
 
 def test_audio_deadline_ends_at_once_when_the_wait_was_already_heard() -> None:
     d = AudioDeadline()
     for _ in range(20):
         d.on_audio(20.0)
-    assert d.arm(100.0, from_ms=200.0, early_answer=True)  # 180 ms heard since the pause
+    assert d.arm(100.0, from_ms=200.0, early_answer=True)  # 200 ms heard since the pause
     assert d.due_ms is None
 
 
@@ -64,20 +74,23 @@ def test_audio_deadline_onset_holds_an_early_answer_but_not_a_long_wait() -> Non
     d = AudioDeadline()
     d.on_audio(20.0)
     assert not d.arm(100.0, early_answer=True)
-    d.on_onset()
+    d.on_onset(d.received_ms + 20.0)
     assert d.due_ms is None
     assert not any(d.on_audio(20.0) for _ in range(20))
     # an onset heard after the pause but before the recognition was ready: no early end either
     pause_at = d.received_ms
-    d.on_audio(20.0)
-    d.on_onset()
+    d.on_onset(pause_at + 20.0)
     for _ in range(10):
         d.on_audio(20.0)
     assert not d.arm(100.0, from_ms=pause_at, early_answer=True)
     assert d.due_ms is None
+    # an onset before the pause (the words the pause ended) does not hold it
+    assert not d.arm(100.0, from_ms=d.received_ms, early_answer=True)
+    assert d.due_ms is not None
+    d.cancel()
     # a long wait (after a trailing "my order number is...") is not held by a level onset
     assert not d.arm(400.0)
-    d.on_onset()
+    d.on_onset(d.received_ms + 20.0)
     assert d.due_ms is not None
     d.cancel()
     assert d.due_ms is None

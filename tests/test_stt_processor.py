@@ -31,13 +31,38 @@ class CountingRecognizer:
                           compute_ms=0.0)
 
 
-def audio(n: int) -> list[InputAudioRawFrame]:
-    pcm = np.zeros(FRAME_SAMPLES, dtype=np.int16).tobytes()
-    return [InputAudioRawFrame(audio=pcm, sample_rate=16_000, num_channels=1) for _ in range(n)]
+class Script:
+    """Caller frames and VAD decisions in pipeline order: a frame's decisions come before it."""
+
+    def __init__(self) -> None:
+        self.frames: list = []
+        self.audio_ms = 0.0
+
+    def audio(self, n: int) -> Script:
+        pcm = np.zeros(FRAME_SAMPLES, dtype=np.int16).tobytes()
+        self.frames += [InputAudioRawFrame(audio=pcm, sample_rate=16_000, num_channels=1)
+                        for _ in range(n)]
+        self.audio_ms += 20.0 * n
+        return self
+
+    def vad(self, kind: VadEventKind) -> Script:
+        """A decision made in the next frame (so at its end, in caller audio)."""
+        self.frames.append(CallerVadFrame(event=VadEvent(kind, 0.0, 0.0, self.audio_ms + 20.0)))
+        return self
+
+    def sleep(self, secs: float) -> Script:
+        self.frames.append(SleepFrame(sleep=secs))
+        return self
 
 
-def vad(kind: VadEventKind) -> CallerVadFrame:
-    return CallerVadFrame(event=VadEvent(kind, 0.0, 0.0))
+def finals(down: list) -> list[str]:
+    return [f.text for f in down if isinstance(f, CallerTranscriptFrame) and f.kind == "final"]
+
+
+def whole_answer_stt() -> SttProcessor:
+    ctx = CallContext("t", MonotonicClock(), CallLog())
+    return SttProcessor(ctx, CountingRecognizer(), TurnAudio(), EndpointingParams(answer_wait_ms=100.0),
+                        answers=lambda text: True)  # every burst counts as a whole answer
 
 
 async def test_a_lagging_loop_does_not_end_a_whole_answer_before_the_callers_next_words() -> None:
@@ -45,36 +70,32 @@ async def test_a_lagging_loop_does_not_end_a_whole_answer_before_the_callers_nex
     # wait was a wall-clock timer and the frames carrying the "3" were stuck behind a recognition.
     # Here the loop stalls 400 ms after the pause; only 60 ms of the caller's audio follow it
     # before they go on, so the turn must not end there.
-    ctx = CallContext("t", MonotonicClock(), CallLog())
-    stt = SttProcessor(ctx, CountingRecognizer(), TurnAudio(), EndpointingParams(answer_wait_ms=100.0),
-                       answers=lambda text: True)  # every burst counts as a whole answer
-    frames = [
-        vad(VadEventKind.SPEECH_START), *audio(50), vad(VadEventKind.SPEECH_END),
-        SleepFrame(sleep=0.4),
-        *audio(3), vad(VadEventKind.SPEECH_START), *audio(25), vad(VadEventKind.SPEECH_END),
-        *audio(10),  # 200 ms of silence: the early answer ends the turn after 100 ms of it
-        SleepFrame(sleep=0.2),
-    ]
-    down, _ = await run_test(stt, frames_to_send=frames)
-    finals = [f.text for f in down if isinstance(f, CallerTranscriptFrame) and f.kind == "final"]
-    assert len(finals) == 1, finals
-    frames_heard = int(finals[0].split()[0])
+    s = (Script().vad(VadEventKind.SPEECH_START).audio(50).vad(VadEventKind.SPEECH_END).sleep(0.4)
+         .audio(3).vad(VadEventKind.SPEECH_START).audio(25).vad(VadEventKind.SPEECH_END)
+         .audio(10)  # 200 ms of silence: the early answer ends the turn after 100 ms of it
+         .sleep(0.2))
+    down, _ = await run_test(whole_answer_stt(), frames_to_send=s.frames)
+    texts = finals(down)
+    assert len(texts) == 1, texts
+    frames_heard = int(texts[0].split()[0])
     assert frames_heard >= 50 + 3 + 25  # the whole turn, both bursts
 
 
 async def test_a_whole_answer_ends_the_turn_after_answer_wait_ms_of_caller_audio() -> None:
-    ctx = CallContext("t", MonotonicClock(), CallLog())
-    stt = SttProcessor(ctx, CountingRecognizer(), TurnAudio(), EndpointingParams(answer_wait_ms=100.0),
-                       answers=lambda text: True)
-    frames = [vad(VadEventKind.SPEECH_START), *audio(30), vad(VadEventKind.SPEECH_END),
-              SleepFrame(sleep=0.2), *audio(4), SleepFrame(sleep=0.3)]
-    down, _ = await run_test(stt, frames_to_send=frames)
-    assert not [f for f in down if isinstance(f, CallerTranscriptFrame) and f.kind == "final"]
-    # five more frames: 100 ms heard after the pause, the turn ends
-    frames = [vad(VadEventKind.SPEECH_START), *audio(30), vad(VadEventKind.SPEECH_END),
-              SleepFrame(sleep=0.2), *audio(6), SleepFrame(sleep=0.3)]
-    stt = SttProcessor(ctx, CountingRecognizer(), TurnAudio(), EndpointingParams(answer_wait_ms=100.0),
-                       answers=lambda text: True)
-    down, _ = await run_test(stt, frames_to_send=frames)
-    assert [f.text for f in down if isinstance(f, CallerTranscriptFrame) and f.kind == "final"] == [
-        "30 frames"]
+    # the pause is decided in the first silent frame; 100 ms of audio past it take five more
+    s = Script().vad(VadEventKind.SPEECH_START).audio(30).vad(VadEventKind.SPEECH_END).sleep(0.2)
+    down, _ = await run_test(whole_answer_stt(), frames_to_send=s.audio(5).sleep(0.3).frames)
+    assert not finals(down)
+    s = Script().vad(VadEventKind.SPEECH_START).audio(30).vad(VadEventKind.SPEECH_END).sleep(0.2)
+    down, _ = await run_test(whole_answer_stt(), frames_to_send=s.audio(6).sleep(0.3).frames)
+    assert finals(down) == ["30 frames"]
+
+
+async def test_an_onset_in_the_frame_that_would_end_the_wait_holds_the_turn() -> None:
+    # "a refund, [pause] please": the caller goes on in the very frame the wait would end on. The
+    # frame's onset comes before the frame, so the turn does not end without "please".
+    s = (Script().vad(VadEventKind.SPEECH_START).audio(30).vad(VadEventKind.SPEECH_END).sleep(0.2)
+         .audio(5).vad(VadEventKind.ONSET).audio(1).vad(VadEventKind.SPEECH_START).audio(20)
+         .vad(VadEventKind.SPEECH_END).audio(6).sleep(0.3))
+    down, _ = await run_test(whole_answer_stt(), frames_to_send=s.frames)
+    assert finals(down) == [f"{30 + 5 + 1 + 20} frames"]

@@ -128,3 +128,35 @@ def test_a_stalled_loop_is_not_a_pause():
     assert kinds(events) == [VadEventKind.ONSET, VadEventKind.SPEECH_START]
     # stamps stay in call time: the start is where the audio began, before the stall
     assert events[1].speech_start_ms == pytest.approx(0.0, abs=1.0)
+    # and each event says where in the caller's audio it was decided (the first 32 ms window)
+    assert events[1].audio_ms == pytest.approx(32.0)
+
+
+async def test_the_vad_processor_sends_a_frames_decisions_before_the_frame():
+    # The turn-end wait counts caller frames and must know, when a frame arrives, whether it
+    # held an onset (see pipeline/processors/vad.py).
+    from pipecat.frames.frames import InputAudioRawFrame
+    from pipecat.tests.utils import run_test
+
+    from pipeline.clock import MonotonicClock
+    from pipeline.events import CallLog
+    from pipeline.frames import CallerVadFrame
+    from pipeline.processors.base import CallContext
+    from pipeline.processors.vad import VadProcessor
+
+    loud = np.full(320, 8000, dtype=np.int16).tobytes()
+    quiet = np.zeros(320, dtype=np.int16).tobytes()
+    frames = [InputAudioRawFrame(audio=pcm, sample_rate=16_000, num_channels=1)
+              for pcm in [quiet] * 10 + [loud] * 10]
+    processor = VadProcessor(CallContext("t", MonotonicClock(), CallLog()),
+                             VadStream(ScriptedModel([0.0] * 6 + [1.0] * 10), VadParams()))
+    down, _ = await run_test(processor, frames_to_send=frames)
+    audio_ms, seen = 0.0, []
+    for f in down:
+        if isinstance(f, InputAudioRawFrame):
+            audio_ms += 20.0
+        elif isinstance(f, CallerVadFrame):
+            # decided in the frame that follows it, so past all audio before it
+            assert audio_ms < f.event.audio_ms <= audio_ms + 20.0
+            seen.append(f.event.kind)
+    assert seen == [VadEventKind.ONSET, VadEventKind.SPEECH_START]

@@ -68,7 +68,7 @@ class SttProcessor(FrameProcessor):
             # The caller may be going on after a comma ("a refund, [pause] please"): the level
             # onset comes ~60 ms before the model's SPEECH_START, in time to hold the early end.
             # If the onset was a noise, TURN_END still ends the turn on silence.
-            self._deadline.on_onset()
+            self._deadline.on_onset(event.audio_ms)
         elif event.kind == VadEventKind.SPEECH_START:
             self._turn.start(event.speech_start_ms, now)
             self._segment = None  # speech resumed: an earlier segment result misses the new words
@@ -80,7 +80,7 @@ class SttProcessor(FrameProcessor):
             audio, _ = self._turn.snapshot()
             self._speculative = self.create_task(self._recognize(audio), name="stt-speculative")
         elif event.kind == VadEventKind.SPEECH_END and self._turn.active:
-            self._pause_audio_ms = self._deadline.received_ms
+            self._pause_audio_ms = event.audio_ms
             job = self._speculative
             self._speculative = None
             if job is None:
@@ -92,7 +92,7 @@ class SttProcessor(FrameProcessor):
             segment = self._segment
             trailing = (self._endpointing.words and segment is not None and segment.done()
                         and not segment.cancelled() and judge(segment.result().text) == Verdict.WAIT_LONGER)
-            if not trailing or self._deadline.arm(self._endpointing.long_wait_ms):
+            if not trailing or self._deadline.arm(self._endpointing.long_wait_ms, from_ms=event.audio_ms):
                 self.create_task(self._final(now), name="stt-final")
 
     async def _recognize(self, audio) -> Transcript:  # type: ignore[no-untyped-def]
