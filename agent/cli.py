@@ -86,12 +86,23 @@ def _levels(text: str) -> list[int]:
     return levels
 
 
+def _runs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a whole number: {text!r}") from exc
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"runs must be >= 1: {text!r}")
+    return n
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from benchmarks.bench import run_bench
 
     return run_bench([Path(p) for p in args.scenarios] or None, runs=args.runs, baseline=args.baseline,
                      out=Path(args.out), concurrent=args.concurrent,
-                     config_path=Path(args.config) if args.config else None)
+                     config_path=Path(args.config) if args.config else None,
+                     baseline_runs=args.baseline_runs)
 
 
 class _CallIdDefault(logging.Filter):
@@ -176,8 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="measure response and interruption latency (and the stock baseline)")
     p.add_argument("scenarios", nargs="*", help="scenario YAML files (default: the shipped suite)")
-    p.add_argument("--runs", type=int, default=3, help="runs per scenario (default 3)")
+    p.add_argument("--runs", type=_runs, default=3, help="runs per scenario (default 3)")
     p.add_argument("--baseline", action="store_true", help="also run stock pipecat with the same models")
+    p.add_argument("--baseline-runs", type=_runs, default=None, metavar="N",
+                   help="runs per scenario of the baseline (default: --runs)")
     p.add_argument("--out", default="out/bench", help="output folder (default out/bench)")
     p.add_argument("--concurrent", type=_levels, default=None, metavar="N[,N...]",
                    help="calls at once, each its own pipeline (models shared); a list draws latency vs N")

@@ -201,7 +201,7 @@ async def _batch(jobs: list[RunResult], scenario: object, config: object, factor
     await asyncio.gather(*(one(j) for j in jobs))
 
 
-async def _run_all(paths: list[Path], runs: int, baseline: bool, out: Path, levels: list[int],
+async def _run_all(paths: list[Path], runs: dict[str, int], out: Path, levels: list[int],
                    config: object) -> list[RunResult]:
     from agent.call import load_models, our_call_factory
     from agent.scenario import load_scenario
@@ -209,16 +209,16 @@ async def _run_all(paths: list[Path], runs: int, baseline: bool, out: Path, leve
 
     scenarios = [load_scenario(p) for p in paths]  # fail fast on a bad file, before any call
     factories = {"ours": our_call_factory(config, load_models(config))}  # type: ignore[arg-type]
-    if baseline:
+    if runs.get("baseline", 0) > 0:
         factories["baseline"] = baseline_call_factory()
     sides = [s for s in SIDES if s in factories]
-    total = sum(levels) * runs * len(scenarios) * len(sides)
+    total = sum(levels) * len(scenarios) * sum(runs[s] for s in sides)
     done = 0
     results: list[RunResult] = []
     for n in levels:
-        for run in range(1, runs + 1):
+        for run in range(1, max(runs[s] for s in sides) + 1):
             for sc in scenarios:
-                for side in sides:
+                for side in [s for s in sides if run <= runs[s]]:
                     name = str(run) if levels == [1] else f"{run}-n{n}"
                     base = out / "runs" / side / sc.name / name
                     jobs = [RunResult(sc.name, side, run, base if n == 1 else base / f"call{k}", n, k)
@@ -237,8 +237,12 @@ async def _run_all(paths: list[Path], runs: int, baseline: bool, out: Path, leve
 
 def run_bench(scenarios: list[Path] | None = None, runs: int = 3, baseline: bool = False,
               out: Path = Path("out/bench"), concurrent: list[int] | None = None,
-              config_path: Path | None = None) -> int:
-    """Run the lab and write ``bench.json``, ``bench.md`` and the plots. 0 when every run succeeded."""
+              config_path: Path | None = None, baseline_runs: int | None = None) -> int:
+    """Run the lab and write ``bench.json``, ``bench.md`` and the plots. 0 when every run succeeded.
+
+    ``baseline_runs`` (default ``runs``): runs per scenario of the stock pipeline, when
+    ``baseline``; fewer saves time where the baseline is far from the targets (~20 min a run here).
+    """
     from agent.config import load_config
     from benchmarks import plots
 
@@ -248,7 +252,9 @@ def run_bench(scenarios: list[Path] | None = None, runs: int = 3, baseline: bool
     out.mkdir(parents=True, exist_ok=True)
     started = time.time()
     load_before = os.getloadavg()
-    results = asyncio.run(_run_all(paths, runs, baseline, out, levels, config))
+    runs_by_side = {"ours": runs, "baseline": (runs if baseline_runs is None else baseline_runs)
+                    if baseline else 0}
+    results = asyncio.run(_run_all(paths, runs_by_side, out, levels, config))
     main_n = levels[0]
     sides = [s for s in SIDES if any(r.side == s for r in results)]
     bench: dict = {
@@ -256,6 +262,7 @@ def run_bench(scenarios: list[Path] | None = None, runs: int = 3, baseline: bool
         "git": git_info(), "machine": {**machine_info(), "loadavg_before": load_before,
                                        "loadavg_after": os.getloadavg()},
         "models": model_names(config), "runs_per_scenario": runs, "concurrency": main_n,
+        "baseline_runs_per_scenario": runs_by_side["baseline"],
         "scenarios": [p.stem for p in paths], "started": time.strftime("%Y-%m-%dT%H:%M:%S%z",
                                                                          time.localtime(started)),
         "elapsed_s": round(time.time() - started, 1),
@@ -294,6 +301,11 @@ def _fmt(v: object, unit: str = "") -> str:
     return "–" if v is None else f"{v}{unit}"
 
 
+def _baseline_runs(bench: dict) -> str:
+    n = bench.get("baseline_runs_per_scenario")
+    return f" (baseline: {n} run(s))" if n and n != bench["runs_per_scenario"] else ""
+
+
 def render_markdown(bench: dict) -> str:
     """A readable summary of ``bench.json``."""
     sides = [s for s in SIDES if s in bench]
@@ -302,7 +314,8 @@ def render_markdown(bench: dict) -> str:
              f"`{bench['command']}` · commit `{(bench['git']['commit'] or '?')[:10]}`"
              f"{' (dirty)' if bench['git']['dirty'] else ''} · {m['cpu']}, {m['cores']} cores "
              f"(load {m['loadavg_before'][0]:.1f} → {m['loadavg_after'][0]:.1f}) · "
-             f"{bench['runs_per_scenario']} run(s) × {len(bench['scenarios'])} scenario(s), "
+             f"{bench['runs_per_scenario']} run(s) × {len(bench['scenarios'])} scenario(s)"
+             f"{_baseline_runs(bench)}, "
              f"{bench['concurrency']} call(s) at once · {bench['elapsed_s']:.0f} s", "",
              "| figure | " + " | ".join(sides) + (" | baseline ÷ ours |" if "ratio" in bench else " |"),
              "| --- | " + " | ".join("---:" for _ in sides) + (" | ---: |" if "ratio" in bench else " |")]

@@ -67,3 +67,17 @@ def test_silent_and_empty_turns_do_not_hang_the_call(tmp_path, capsys):
     assert [c["kind"] for c in report["caller"]] == ["turn", "turn"]
     assert report["caller"][0]["transcript"] == ""
     assert "goodbye" in report["caller"][1]["transcript"].lower()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--runs", "0"], "runs must be >= 1"),
+    (["--baseline", "--baseline-runs", "x"], "whole number"),
+    (["--concurrent", "0,2"], "calls at once"),
+])
+def test_bench_bad_arguments_exit_2_before_any_call(tmp_path, capsys, args, message):
+    out = tmp_path / "bench"
+    with pytest.raises(SystemExit) as exc:
+        main(["bench", "--out", str(out), *args])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
