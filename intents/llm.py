@@ -28,7 +28,8 @@ from intents import policy
 from intents.dialogue import system_now
 from intents.dialogue_store import OrderStore, Spool, spool_unsaved
 from intents.llm_config import LlmConfig
-from intents.llm_tools import TOOL_SPECS, CallTools
+from intents.llm_tool_specs import TOOL_SPECS
+from intents.llm_tools import CallTools
 from intents.policy_common import close as close_decision
 from intents.policy_common import local
 from intents.policy_config import DialogueConfig, load_config

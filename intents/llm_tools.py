@@ -23,6 +23,7 @@ from intents import policy_orders as orders
 from intents import policy_solve as solve
 from intents.dialogue_store import OrderStore
 from intents.entities import extract_entities, match_order_id
+from intents.llm_tool_specs import NOT_VERIFIED, REMEDIES, SITUATIONS, STORE_DOWN, TOOL_SPECS
 from intents.policy import PROBLEMS
 from intents.policy_config import DialogueConfig
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
@@ -31,83 +32,6 @@ from intents.script import say_amount, say_code_end, say_digits, say_number, say
 from intents.types import Action, Entities, Intent, IntentResult
 
 log = logging.getLogger(__name__)
-
-REMEDIES = ("refund", "reship", "coupon", "investigation", "return_label")
-SITUATIONS = tuple(i.value for i in sorted(PROBLEMS, key=lambda i: i.value))
-_PER_ORDER = REMEDIES
-
-NOT_VERIFIED = {
-    "error": "not_verified",
-    "next": "Ask for the order number and the email, phone number or postcode on it, then verify_caller.",
-}
-STORE_DOWN = {
-    "error": "store_unavailable",
-    "next": "Apologise: the order system can't be reached. Offer a callback (escalate_to_human).",
-}
-
-
-def _fn(name: str, description: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "type": "function",
-        "function": {
-            "name": name,
-            "description": description,
-            "parameters": {"type": "object", "properties": properties, "required": required},
-        },
-    }
-
-
-_ORDER = {"type": "string", "description": "the order number as the caller gave it, digits"}
-
-TOOL_SPECS: list[dict[str, Any]] = [
-    _fn(
-        "find_order",
-        "Check whether an order number exists. Returns no details. A suggested number must be read "
-        "back digit by digit and confirmed by the caller before you use it.",
-        {"order_number": _ORDER},
-        ["order_number"],
-    ),
-    _fn(
-        "verify_caller",
-        "Check the caller's email, phone number or postcode against the order (give one). Required "
-        "before get_order_status or request_remedy. At most 3 failed tries per call.",
-        {
-            "order_number": _ORDER,
-            "email": {"type": "string"},
-            "phone": {"type": "string"},
-            "postcode": {"type": "string"},
-        },
-        ["order_number"],
-    ),
-    _fn(
-        "get_order_status",
-        "Facts about a verified order: items, total, parcel status, latest scan, changes already "
-        "made. Give the caller's problem to learn what the shop's policy offers for it.",
-        {"order_number": _ORDER, "problem": {"type": "string", "enum": list(SITUATIONS)}},
-        ["order_number"],
-    ),
-    _fn(
-        "request_remedy",
-        "Do a remedy on a verified order, if the shop's policy allows it for the caller's problem. "
-        "The policy may add related changes (a coupon, a return label). For cancel_order, "
-        "kind refund cancels the order before dispatch and refunds it.",
-        {
-            "order_number": _ORDER,
-            "kind": {"type": "string", "enum": list(REMEDIES)},
-            "reason": {"type": "string", "enum": list(SITUATIONS), "description": "the caller's problem"},
-        },
-        ["order_number", "kind", "reason"],
-    ),
-    _fn(
-        "escalate_to_human",
-        "Pass the call to a colleague who calls back; returns when. Use when the caller asks for a "
-        "person, verification failed 3 times, or the order system is down.",
-        {"reason": {"type": "string"}},
-        ["reason"],
-    ),
-    _fn("end_call", "Hang up after your goodbye (say the open-door line first).", {}, []),
-]
-
 
 def _digits(value: Any) -> str:
     text = str(value or "")[:80]
@@ -408,7 +332,7 @@ def _facts_json(facts: OrderFacts, turn: Turn) -> dict[str, Any]:
         out["shipment"] = s
     changes = [_change_json(c.kind, c.amount, facts, turn, c.created_at) for c in facts.changes]
     if changes:
-        out["changes"] = [c for c in changes if c["kind"] in _PER_ORDER]
+        out["changes"] = [c for c in changes if c["kind"] in REMEDIES]
     return out
 
 
