@@ -8,6 +8,7 @@ calls (``InferenceSession.run`` is thread-safe); each call keeps its own recurre
 from __future__ import annotations
 
 import enum
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
@@ -97,6 +98,7 @@ class VadState(enum.Enum):
 class VadEventKind(enum.Enum):
     ONSET = "onset"  # a sudden rise in level: maybe speech, the model has not confirmed yet
     ONSET_REJECTED = "onset_rejected"  # the model did not confirm the onset in time
+    GOING_ON = "going_on"  # sound in a pause inside the caller's turn: they may be going on
     SPEECH_START = "speech_start"
     QUIET = "quiet"  # a brief silence inside speech: a pause may be coming (start recognising)
     SPEECH_END = "speech_end"  # short silence: the caller paused
@@ -120,6 +122,7 @@ class VadParams:
     turn_end_ms: float = 500.0  # silence (from the last voiced window) that ends the turn
     onset_rise_db: float = 15.0  # level jump over the noise floor that announces an onset
     onset_min_dbfs: float = -42.0  # ... and the level it must reach
+    going_on_min_dbfs: float = -50.0  # the softer level that counts as sound inside a pause
     onset_confirm_ms: float = 160.0  # the model must call it speech within this, or it is rejected
 
 
@@ -220,6 +223,41 @@ class OnsetDetector:
         return events
 
 
+@dataclass
+class PauseListener:
+    """Hears the caller go on after a pause inside their turn, before the model does.
+
+    Why: the turn-end wait after a whole answer ("No, that's all, [pause] thanks.") must hear the
+    caller go on, and neither Silero nor :class:`OnsetDetector` hears a soft unvoiced start in
+    time. Seen in the bench: the "th" of "thanks" (-42 dBFS) began 30 ms before Silero's 200 ms of
+    silence were up, the onset detector was not re-armed (the level never fell back to its floor
+    outside speech), Silero confirmed "anks" 95 ms after the pause, and the wait had already ended
+    the turn. So when a pause begins this listens for any frame that rises ``onset_rise_db`` over
+    the quietest frame of the last 200 ms (the pause's own noise) and reaches ``going_on_min_dbfs``.
+    One GOING_ON per pause. It only holds turn ends: the interruption controller ignores it, so a
+    sound here never pauses the agent.
+    """
+
+    params: VadParams = field(default_factory=VadParams)
+    floor_dbfs: float | None = None  # the pause's noise, while listening
+    _recent_dbfs: deque[float] = field(default_factory=lambda: deque(maxlen=10))
+    _heard: bool = False
+
+    def update(self, level_dbfs: float, frame_end_ms: float, frame_ms: float,
+               pausing: bool) -> list[VadEvent]:
+        p = self.params
+        if not pausing:
+            self.floor_dbfs, self._heard = None, False
+        elif self.floor_dbfs is None and not self._heard:
+            self.floor_dbfs = min(self._recent_dbfs, default=level_dbfs)
+        self._recent_dbfs.append(level_dbfs)
+        if (self.floor_dbfs is not None and level_dbfs - self.floor_dbfs >= p.onset_rise_db
+                and level_dbfs >= p.going_on_min_dbfs):
+            self.floor_dbfs, self._heard = None, True
+            return [VadEvent(VadEventKind.GOING_ON, frame_end_ms, frame_end_ms - frame_ms, frame_end_ms)]
+        return []
+
+
 def level_dbfs(samples: np.ndarray) -> float:
     """RMS level of float samples in -1..1, in dBFS."""
     rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
@@ -238,6 +276,7 @@ class VadStream:
         self.model = model
         self.tracker = VadTracker(params)
         self.onset = OnsetDetector(params)
+        self.going_on = PauseListener(params)
         self._pending = np.zeros(0, dtype=np.float32)
         self._window_ms = model.window_samples * 1000.0 / RATE_HZ
         self.last_probability = 0.0
@@ -252,7 +291,10 @@ class VadStream:
         to_call_ms = frame_end_ms - self._audio_ms  # audio position -> call time, as of this frame
         n = self.model.window_samples
         speaking = self.tracker.state == VadState.SPEECH
-        events = self.onset.update(level_dbfs(samples), self._audio_ms, frame_ms, speaking)
+        level = level_dbfs(samples)
+        events = self.onset.update(level, self._audio_ms, frame_ms, speaking)
+        events += self.going_on.update(level, self._audio_ms, frame_ms,
+                                       pausing=self.tracker.state == VadState.PAUSE)
         while len(self._pending) >= n:
             window, self._pending = self._pending[:n], self._pending[n:]
             end_ms = self._audio_ms - len(self._pending) * 1000.0 / RATE_HZ

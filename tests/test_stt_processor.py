@@ -7,6 +7,7 @@ models run in the scenario tests.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from pipecat.frames.frames import InputAudioRawFrame
 from pipecat.tests.utils import SleepFrame, run_test
 
@@ -91,11 +92,12 @@ async def test_a_whole_answer_ends_the_turn_after_answer_wait_ms_of_caller_audio
     assert finals(down) == ["30 frames"]
 
 
-async def test_an_onset_in_the_frame_that_would_end_the_wait_holds_the_turn() -> None:
+@pytest.mark.parametrize("going_on", [VadEventKind.ONSET, VadEventKind.GOING_ON])
+async def test_an_onset_in_the_frame_that_would_end_the_wait_holds_the_turn(going_on) -> None:
     # "a refund, [pause] please": the caller goes on in the very frame the wait would end on. The
     # frame's onset comes before the frame, so the turn does not end without "please".
     s = (Script().vad(VadEventKind.SPEECH_START).audio(30).vad(VadEventKind.SPEECH_END).sleep(0.2)
-         .audio(5).vad(VadEventKind.ONSET).audio(1).vad(VadEventKind.SPEECH_START).audio(20)
+         .audio(5).vad(going_on).audio(1).vad(VadEventKind.SPEECH_START).audio(20)
          .vad(VadEventKind.SPEECH_END).audio(6).sleep(0.3))
     down, _ = await run_test(whole_answer_stt(), frames_to_send=s.frames)
     assert finals(down) == [f"{30 + 5 + 1 + 20} frames"]

@@ -6,6 +6,7 @@ import pytest
 from agent.audio_files import speak_text
 from pipeline.vad import (
     OnsetDetector,
+    PauseListener,
     SileroModel,
     VadEventKind,
     VadParams,
@@ -63,6 +64,45 @@ def test_onset_detector_fires_on_rise_not_on_steady_noise():
         ms += 20
         events += det.update(-20.0, ms, 20, speaking=False)
     assert kinds(events) == [VadEventKind.ONSET, VadEventKind.ONSET_REJECTED]
+
+
+def test_pause_listener_hears_soft_sound_over_the_pauses_own_noise():
+    listener = PauseListener(VadParams())
+    levels = [-20.0] * 5 + [-120.0] * 9  # speech, then the silence that makes the pause
+    assert not any(listener.update(v, 20.0 * (i + 1), 20.0, pausing=False) for i, v in enumerate(levels))
+    # the pause begins; a soft unvoiced "th" at -42 dBFS is the caller going on
+    assert not listener.update(-120.0, 300.0, 20.0, pausing=True)
+    events = listener.update(-42.0, 320.0, 20.0, pausing=True)
+    assert [e.kind for e in events] == [VadEventKind.GOING_ON] and events[0].audio_ms == 320.0
+    assert not listener.update(-30.0, 340.0, 20.0, pausing=True)  # once per pause
+    # on a noisy line the pause's own noise (-47 dBFS) is not the caller going on
+    noisy = PauseListener(VadParams())
+    for i, v in enumerate([-20.0] * 5 + [-47.0] * 10):
+        noisy.update(v, 20.0 * (i + 1), 20.0, pausing=False)
+    assert not any(noisy.update(-45.0, 320.0 + 20 * i, 20.0, pausing=True) for i in range(10))
+    assert noisy.update(-30.0, 520.0, 20.0, pausing=True)  # the voice is
+    # and a quiet sound outside a pause is none of its business
+    assert not PauseListener(VadParams()).update(-30.0, 20.0, 20.0, pausing=False)
+
+
+def test_a_soft_restart_after_a_comma_is_heard_before_the_model_confirms_it():
+    # "No, that's all, [180 ms] thanks.": the "th" is unvoiced and soft; Silero confirms the
+    # speech only on "anks". Something must say "going on" between the pause and that, or the
+    # turn-end wait after a whole answer ends the turn without "thanks" (seen in the bench).
+    import wave
+    from pathlib import Path
+
+    with wave.open(str(Path("benchmarks/scenarios/clips/barge-in-done.wav"))) as w:
+        clip = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    pcm = np.concatenate([np.zeros(8000, dtype=np.int16), clip, np.zeros(16000, dtype=np.int16)])
+    stream = VadStream(SileroModel(), VadParams())
+    events = []
+    for i in range(0, len(pcm) - 319, 320):
+        events += stream.push(pcm[i:i + 320].tobytes(), (i + 320) / 16.0)
+    order = [e.kind for e in events if e.kind != VadEventKind.QUIET]
+    pause = order.index(VadEventKind.SPEECH_END)
+    resumed = order.index(VadEventKind.SPEECH_START, pause)
+    assert {VadEventKind.ONSET, VadEventKind.GOING_ON} & set(order[pause:resumed]), order
 
 
 def test_level_dbfs():

@@ -64,10 +64,11 @@ class SttProcessor(FrameProcessor):
 
     async def _on_vad(self, frame: CallerVadFrame) -> None:
         event, now = frame.event, self._ctx.clock.now_ms()
-        if event.kind == VadEventKind.ONSET:
+        if event.kind in (VadEventKind.ONSET, VadEventKind.GOING_ON):
             # The caller may be going on after a comma ("a refund, [pause] please"): the level
-            # onset comes ~60 ms before the model's SPEECH_START, in time to hold the early end.
-            # If the onset was a noise, TURN_END still ends the turn on silence.
+            # onset (or, inside a pause, any sound over the pause's noise) comes ~30-100 ms
+            # before the model's SPEECH_START, in time to hold the early end. If it was a noise,
+            # TURN_END still ends the turn on silence.
             self._deadline.on_onset(event.audio_ms)
         elif event.kind == VadEventKind.SPEECH_START:
             self._turn.start(event.speech_start_ms, now)
