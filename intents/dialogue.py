@@ -169,7 +169,8 @@ class RuleDialogue:
             len(made),
         )
         self._say(decision.text)
-        return Reply(text=decision.text, intent=understood.intent, actions=made, end_call=decision.end_call)
+        return Reply(text=decision.text, intent=decision.understood_as or understood.intent, actions=made,
+                     end_call=decision.end_call)
 
     def _turn(self, text: str, understood: IntentResult, keypad: bool) -> Turn:
         """Fetch what the core needs: candidates for the heard number, facts for the orders."""

@@ -285,7 +285,7 @@ def _on_anything_else(s: DialogueState, turn: Turn, config: DialogueConfig) -> D
     """ANYTHING_ELSE: a new problem is handled; no closes with the open door."""
     intent = turn.understood.intent
     if intent is Intent.DENY:
-        return common.close(s, config)
+        return replace(common.close(s, config), understood_as=Intent.GOODBYE)
     if intent in PROBLEMS or turn.heard is not None:
         return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM), turn, config)
     if intent is Intent.AFFIRM:

@@ -182,3 +182,6 @@ class Decision:
     intent: Intent = Intent.OTHER
     requests: tuple[ActionRequest, ...] = field(default_factory=tuple)
     end_call: bool = False
+    # What the caller meant, read in context, where it differs from the NLU's context-free label:
+    # after "Is there anything else?", "No, [anything], thank you" is a goodbye, not a deny.
+    understood_as: Intent | None = None

@@ -89,3 +89,13 @@ def test_wrong_postcode_with_the_real_nlu_leaks_nothing(store: Store) -> None:
 def test_person_with_the_real_nlu(store: Store) -> None:
     _, r = talk(store, "I want to talk to a person")
     assert kinds(r) == ["escalation", "callback"]
+
+
+@pytest.mark.parametrize("closing", ["No, not so, thank you.", "No, that's all, thanks.", "no"])
+def test_a_no_after_anything_else_is_understood_as_goodbye(store: Store, closing: str) -> None:
+    # "No, that's all, thank you" misheard as "No, not so, thank you" is a deny to the NLU, which
+    # knows no context; after "Is there anything else?" the caller means goodbye.
+    _, r = talk(store, "my parcel is stuck at customs", "one oh four five two", "two eight oh one three",
+                "a refund please", closing)
+    assert "anything else" in r[-2].text
+    assert r[-1].intent.value == "goodbye" and r[-1].end_call
