@@ -108,8 +108,8 @@ class AudioDeadline:
 
     received_ms: float = 0.0  # caller audio in so far, every frame of it judged by the VAD
     due_ms: float | None = None  # end the turn once ``received_ms`` reaches this
-    early_answer: bool = False  # armed for a whole answer (a level onset cancels it)
-    onset_ms: float = -1.0  # where the latest level onset was heard
+    early_answer: bool = False  # armed for a whole answer (an onset or GOING_ON cancels it)
+    onset_ms: float = -1.0  # where the latest onset or GOING_ON was heard
 
     def on_audio(self, frame_ms: float) -> bool:
         """A caller frame of ``frame_ms`` arrived. True (once, then disarmed) when the turn ends."""
@@ -135,8 +135,8 @@ class AudioDeadline:
         return False
 
     def on_onset(self, at_ms: float) -> None:
-        """A level onset at ``at_ms`` of caller audio: maybe the caller goes on ("a refund, [pause]
-        please"). Holds an early answer."""
+        """A level onset or GOING_ON at ``at_ms`` of caller audio: maybe the caller goes on ("a
+        refund, [pause] please"). Holds an early answer."""
         self.onset_ms = at_ms
         if self.early_answer:
             self.cancel()
