@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import queue
 import threading
@@ -27,7 +26,14 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.calls import CallHost
-from agent.sip_media import CODEC_PRIORITY, CallLink, build_pj_classes, pj_log_writer, redact
+from agent.sip_media import (
+    CODEC_PRIORITY,
+    CallLink,
+    build_pj_classes,
+    destroy_native,
+    pj_log_writer,
+    redact,
+)
 from pipeline.devices import FRAME_MS, PIPELINE_RATE_HZ
 
 log = logging.getLogger(__name__)
@@ -38,6 +44,10 @@ POLL_MS = 10
 HANGUP_GRACE_S = 2.0
 # How often (s) the SIP thread looks for calls whose RTP has stopped.
 RTP_CHECK_S = 1.0
+# How long (s) a disconnected call's pjsua2 object is kept before its C++ side is deleted: pjsua
+# looks a Call up from its media thread (DTMF) without our lock, so deletion waits until the
+# call's media has certainly been torn down.
+CALL_GRACE_S = 1.0
 
 
 class _SipThread(threading.Thread):
@@ -55,7 +65,8 @@ class _SipThread(threading.Thread):
         self._commands: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._calls: dict[str, Any] = {}
-        self._dead: list[Any] = []
+        self._dead: list[Any] = []  # disconnected, to be freed on the next poll
+        self._graveyard: list[tuple[float, Any]] = []  # (delete after, call) once freed
 
     # --- from the event loop ---
     def submit(self, fn: Callable[[], None]) -> None:
@@ -85,6 +96,7 @@ class _SipThread(threading.Thread):
         self._port_cls, self._call_cls, account_cls = build_pj_classes(pj, self)
         ep = pj.Endpoint()
         account = None
+        reason: str | None = None
         try:
             ep.libCreate()
             ep.libInit(self._ep_config(pj))
@@ -100,10 +112,13 @@ class _SipThread(threading.Thread):
             account = account_cls()
             account.create(self._account_config(pj))
         except Exception as exc:  # pj.Error: bad address, port in use, ...
-            reason = getattr(exc, "reason", None) or str(exc)  # pjsua2.Error carries .reason
-            self._resolve(self.started, OSError(f"SIP: cannot listen on udp {self.host}:{self.port}: "
-                                                f"{redact(str(reason))}"))
+            reason = str(getattr(exc, "reason", None) or exc)  # pjsua2.Error carries .reason
+        if reason is not None:
+            # Raised outside the except block: an exception chained to pj.Error would keep this
+            # frame, and with it the endpoint, alive in whatever thread drops the error last.
             self._destroy(ep, account)
+            self._resolve(self.started, OSError(f"SIP: cannot listen on udp {self.host}:{self.port}: "
+                                                f"{redact(reason)}"))
             self._resolve(self.finished)
             return
         self._resolve(self.started)
@@ -112,9 +127,11 @@ class _SipThread(threading.Thread):
             while not self._stopping.is_set():
                 ep.libHandleEvents(POLL_MS)
                 self._run_commands()
-                if self.rtp_timeout_s > 0 and time.monotonic() >= next_check:
+                if time.monotonic() >= next_check:
                     next_check = time.monotonic() + RTP_CHECK_S
-                    self._check_rtp()
+                    if self.rtp_timeout_s > 0:
+                        self._check_rtp()
+                    self._bury(time.monotonic())
             self._hang_up_all(ep)
         finally:
             self._destroy(ep, account)
@@ -203,10 +220,23 @@ class _SipThread(threading.Thread):
             self._free(self._dead.pop())
 
     def _free(self, call: Any) -> None:
+        """Forget a call: its conference port goes now, its Call object after ``CALL_GRACE_S``."""
         self._calls.pop(call.link.call_id, None)
         call.link.source.close()
-        if call.port is not None:
-            call.port = None  # unregisters the conference port: no more pjmedia callbacks into it
+        port, call.port = call.port, None
+        if port is not None:
+            destroy_native(port)  # no pjmedia callback reaches it after this returns
+        self._graveyard.append((time.monotonic() + CALL_GRACE_S, call))
+
+    def _bury(self, now: float, everything: bool = False) -> None:
+        """Delete the C++ side of freed calls whose grace period is over (all, at shutdown)."""
+        keep = []
+        for deadline, call in self._graveyard:
+            if everything or now >= deadline:
+                destroy_native(call)
+            else:
+                keep.append((deadline, call))
+        self._graveyard = keep
 
     def _check_rtp(self) -> None:
         """Hang up calls whose caller vanished without a BYE (no RTP for ``rtp_timeout_s``)."""
@@ -229,38 +259,38 @@ class _SipThread(threading.Thread):
     def _hang_up_all(self, ep: Any) -> None:
         for call_id in list(self._calls):
             self.hang_up(call_id)
-        waited = 0.0
-        while any(not c.disconnected for c in self._calls.values()) and waited < HANGUP_GRACE_S:
+        # A wall-clock deadline: on a loaded machine each poll can wait long for the GIL, and
+        # counting polls stretched this grace to tens of seconds (seen in the SIP soak).
+        deadline = time.monotonic() + HANGUP_GRACE_S
+        while any(not c.disconnected for c in self._calls.values()) and time.monotonic() < deadline:
             ep.libHandleEvents(POLL_MS)
-            waited += POLL_MS / 1000.0
         self._run_commands()
 
     def _destroy(self, ep: Any, account: Any) -> None:
-        # pjsua2 needs every port, call and account gone before libDestroy(), or it crashes.
-        calls = [*self._calls.values(), *self._dead]
-        for call in calls:
+        """Delete every pjsua2 object we own, in order, on this thread, while the library lives.
+
+        Each C++ object is deleted explicitly (``destroy_native``) rather than left to Python's
+        reference counting or collector: those would run the destructor in whichever thread drops
+        the object last, possibly after ``libDestroy()`` and while pjmedia calls into it. The
+        Python proxies that remain are inert and may be collected anywhere.
+        """
+        for call in [*self._calls.values(), *self._dead]:
             self._free(call)
         self._calls.clear()
         self._dead.clear()
+        self._bury(time.monotonic(), everything=True)
         if account is not None:
             with contextlib.suppress(Exception):
                 account.shutdown()
-            del account
-        # Garbage holding pjsua2 objects is collected now, on this registered thread, while the
-        # library is alive; left to the collector it is freed in whatever thread runs it next.
-        gc.collect()
+            destroy_native(account)
         try:
-            ep.libDestroy()
+            ep.libDestroy()  # also deletes the log writer, which C++ owns since libInit
         except Exception as exc:
             log.warning("SIP library shutdown failed (%s)", type(exc).__name__)
-        # A call object that outlives the library must never delete its C++ side: seen in CI, a
-        # segfault in a worker thread that later dropped one (libDestroy also reaps the calls
-        # it hangs up into _dead). They leak a few hundred bytes each, once per server.
-        for call in [*calls, *self._dead]:
-            with contextlib.suppress(Exception):
-                call.thisown = False
+        # Calls that libDestroy itself hung up never reach us (their user data is gone); anything
+        # reaped meanwhile was already deleted above.
         self._dead.clear()
-        del ep
+        destroy_native(ep)
 
 
 async def run_sip_server(host: str, port: int, host_calls: CallHost, stop: asyncio.Event, *,

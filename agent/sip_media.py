@@ -154,6 +154,23 @@ class CallLink:
         self.on_dtmf: Callable[[str], None] | None = None  # set on the loop once the call runs
 
 
+def destroy_native(obj: Any) -> None:
+    """Delete ``obj``'s C++ side now, on the calling (pjlib-registered) thread; idempotent.
+
+    Why not let Python free it: SWIG runs a proxy's C++ destructor from inside the proxy's own
+    deallocation, with the GIL released. For our directors (``BridgePort``, ``SipCall``) pjmedia's
+    clock thread, or the media thread for DTMF, may be calling into the object at that moment; it
+    then takes the GIL and runs Python code on a half-freed object. That corrupted the heap and
+    surfaced later as a segfault in an unrelated thread (issue 15; reproduced by
+    ``python -m benchmarks.sip_soak``). Deleting first, while the caller still holds the Python
+    object whole, lets an in-flight callback finish normally (``~AudioMediaPort`` waits for it on
+    the port's lock and then detaches the port), and leaves a disowned proxy that the collector
+    may free in any thread. Never call a method of ``obj`` afterwards.
+    """
+    if obj is not None and getattr(obj, "thisown", False):
+        type(obj).__swig_destroy__(obj)  # SWIG disowns the proxy: it will never delete again
+
+
 def build_pj_classes(pj: Any, server: Any) -> tuple[type, type, type]:
     """pjsua2 subclasses (port, call, account), built lazily so importing needs no pjsua2.
 
