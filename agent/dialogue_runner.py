@@ -64,7 +64,9 @@ def _fits(want: ExpectedAction, got: Action) -> bool:
         return False
     if want.currency is not None and want.currency != got.currency:
         return False
-    return want.amount is None or (got.amount is not None and abs(want.amount - got.amount) <= _AMOUNT_TOLERANCE)
+    if want.amount is None:
+        return True
+    return got.amount is not None and abs(want.amount - got.amount) <= _AMOUNT_TOLERANCE
 
 
 def _match_all(wanted: Sequence[ExpectedAction], got: Sequence[Action]) -> bool:
@@ -132,11 +134,13 @@ def play(conversation: Conversation, dialogue: DialogueManager,
         failures += [f"{where}: the reply matches /{p.pattern}/, which it must not" for p in turn.must_not_say
                      if p.search(reply.text)]
     if turn_index < len(conversation.turns):
-        failures.append(f"the call ended before turn {turn_index + 1} ({conversation.turns[turn_index].say!r})")
+        missed = conversation.turns[turn_index].say
+        failures.append(f"the call ended before turn {turn_index + 1} ({missed!r})")
     said = "\n".join(agent_lines)
     expect = conversation.expect
     failures += [f"the agent never said /{p.pattern}/" for p in expect.must_say if not p.search(said)]
-    failures += [f"the agent said /{p.pattern}/, which it must not" for p in expect.must_not_say if p.search(said)]
+    failures += [f"the agent said /{p.pattern}/, which it must not" for p in expect.must_not_say
+                 if p.search(said)]
     if expect.ended is not None and expect.ended != ended:
         failures.append("the agent did not end the call" if expect.ended else "the agent ended the call")
     got = tuple(changes())

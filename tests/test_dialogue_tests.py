@@ -118,7 +118,7 @@ def load_dialogue_tests_text(body: str) -> list:
 
 @pytest.mark.parametrize("body,message", [
     ("conversations: []\n", "conversations"),
-    ("conversations:\n  - {name: a, turns: [{say: hi}], bogus: 1}\n", "conversations[0].bogus: unknown field"),
+    ("conversations:\n  - {name: a, turns: [{say: hi}], bogus: 1}\n", "[0].bogus: unknown field"),
     ("conversations:\n  - {name: a, turns: [{say: hi, expect_intent: nope}]}\n", "unknown intent 'nope'"),
     ("conversations:\n  - {name: a, turns: [{say: hi}], answers: [{when: '(x', say: y}]}\n", "bad regular"),
     ("conversations:\n  - {name: a, turns: [{say: hi}]}\n  - {name: a, turns: [{say: hi}]}\n", "twice"),
