@@ -71,6 +71,13 @@ def cmd_dialogues(args: argparse.Namespace) -> int:
     return run_files([Path(p) for p in args.files], sys.stdout, _config(args), only=args.only)
 
 
+def cmd_intents_eval(args: argparse.Namespace) -> int:
+    from benchmarks.intents_eval import SPLITS, run_eval
+
+    run_eval(args.split or SPLITS, sys.stdout, show_errors=not args.no_errors)
+    return 0
+
+
 def cmd_store(args: argparse.Namespace) -> int:
     from agent import store_cli
 
@@ -218,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", metavar="TEXT", help="run only the conversations whose name contains TEXT")
     p.add_argument("--config", help="config YAML (e.g. an llm: section)")
     p.set_defaults(func=cmd_dialogues)
+
+    p = sub.add_parser("intents-eval", help="intent accuracy on the labelled corpus, per split, every error")
+    p.add_argument("--split", action="append", choices=("train", "dev", "test"),
+                   help="a split to evaluate (repeatable; default: all three)")
+    p.add_argument("--no-errors", action="store_true", help="print the accuracy only")
+    p.set_defaults(func=cmd_intents_eval)
 
     p = sub.add_parser("store", help="fill the order store")
     p.add_argument("--db-url", default=os.environ.get("VOICE_AGENT_DB_URL"))

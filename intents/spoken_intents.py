@@ -30,7 +30,7 @@ _WRONG_THING = (
 )
 _PERSON = (
     r"(?:person|human|someone|somebody|agent|representative|rep|manager|supervisor|operator|real|people|"
-    r"staff|man|woman|employee|colleague|anyone|anybody)"
+    r"staff|man|woman|employee|colleague|anyone|anybody)s?"
 )
 
 
@@ -87,6 +87,14 @@ RULES: tuple[Rule, ...] = tuple(
             rf"\b(?:is|has) (?:it|my {_ITEM}|the {_ITEM}) (?:on (?:its|the) way|been shipped|shipped|coming)",
         ),
         (0.75, rf"\bcheck (?:on )?(?:my|the|an) {_ITEM}"),
+        (
+            0.8,
+            r"\b(?:is|are) (?:my|the|it|this|our|they)\b(?: \w+){0,3} (?:coming|"
+            r"on (?:its|it is|their|the) way|"
+            r"out for delivery|arriving|being delivered|going to (?:arrive|come)|shipped|sent)\b",
+        ),
+        (0.8, r"\bwhat is (?:happening|going on) with (?:my|the|our|this)\b|\bwhat happened to (?:my|the)\b"),
+        (0.7, r"\bnothing (?:has |have )?(?:arrived|come|turned up|shown up)\b"),
     )
     + _rules(
         Intent.CUSTOMS_DELAY,
@@ -99,6 +107,7 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (0.85, r"\b(?:import|customs?) (?:duty|duties|tax|taxes|fee|fees|charge|charges)\b"),
         (0.6, r"\bduties\b|\bclearance\b"),
+        (0.7, r"\bimport\b|\binspection\b"),
     )
     + _rules(
         Intent.DELIVERED_NOT_RECEIVED,
@@ -113,8 +122,12 @@ RULES: tuple[Rule, ...] = tuple(
             r"\b(?:not|nothing|no package|no parcel) (?:in|at|on) (?:my|the) (?:mailbox|letterbox|door|porch|"
             r"doorstep|house|building)",
         ),
-        (0.6, r"\b(?:stolen|someone took|somebody took|stole)\b"),
-        (0.8, r"\bdelivered to (?:the )?wrong (?:address|house|person|door|place)"),
+        (0.6, r"\b(?:stolen|stole|(?:someone|somebody)(?: \w+){0,2} (?:took|taken|take))\b"),
+        (
+            0.8,
+            r"\b(?:delivered|went|gone|left|dropped|taken|given) (?:it )?(?:to|at) (?:the )?(?:wrong|another|"
+            r"a different) (?:address|house|person|door|place|flat|building|neighbou?r)",
+        ),
     )
     + _rules(
         Intent.DAMAGED_ITEM,
@@ -149,9 +162,11 @@ RULES: tuple[Rule, ...] = tuple(
         (0.8, rf"\b(?:different|another) {_WRONG_THING} (?:than|from|to) (?:what|the one)"),
         (
             0.75,
-            r"\b(?:i|we) (?:ordered|asked for|bought) (?:a |an |the )?\w+(?: \w+)? (?:but|and) "
-            r"(?:got|received|you sent|they sent|it is|it was)",
+            r"\b(?:i|we) (?:ordered|asked for|bought) (?:a |an |the )?\w+(?: \w+)? "
+            r"(?:but (?:i )?(?:got|received|you sent|they sent|it is|it was)|and (?:i )?(?:got|received|you "
+            r"sent|they sent))",
         ),
+        (0.8, rf"\b(?:{_ITEM}|it|this|everything) (?:is|was|are|were) (?:all |completely )?wrong\b"),
         (0.5, r"\b(?:mixed up|mix up|mistake)\b"),
     )
     + _rules(
@@ -163,15 +178,16 @@ RULES: tuple[Rule, ...] = tuple(
             True,
         ),
         (0.6, r"\breturn(?:ing|ed|s)?\b", True),
+        (0.8, r"\b(?:send|give|take|bring|ship|post) back\b", True),
         (
             0.9,
-            r"\b(?:want|like|need|wish|how (?:do|can) i|can i|could i|may i) "
+            r"\b(?:want|like|need|wish|how (?:do|can) i|can i|could i|may i|i could|possible to|able to) "
             r"(?:to )?(?:return|exchange|swap)\b",
             True,
         ),
         (0.6, r"\b(?:exchange|swap|replacement|replace)\b", True),
         (0.75, r"\b(?:want|like|get|need|request|ask for) (?:a |my |for a )?(?:full )?refund\b", True),
-        (0.75, r"\b(?:want|need|like|demand|give me) (?:my |the |our )?money back\b", True),
+        (0.75, r"\b(?:want|need|like|demand|give me|get|have|receive) (?:my |the |our )?money back\b", True),
         (0.6, r"\b(?:does not|do not|did not) fit\b|\btoo (?:small|big|large|tight|loose|short|long)\b"),
         (0.5, r"\b(?:do not|did not) (?:like|want|need) (?:it|them|this)\b"),
         (0.45, r"\bchanged my mind\b"),
@@ -221,7 +237,11 @@ RULES: tuple[Rule, ...] = tuple(
         (0.9, r"\b(?:change|update|correct|fix|edit|modify|amend)\b.{0,25}\baddress\b", True),
         (0.6, r"\b(?:new|different|another|other|correct|right) (?:delivery |shipping )?address\b"),
         (0.55, r"\bwrong address\b"),
-        (0.9, r"\b(?:gave|put|entered|typed|used|wrote|made a mistake in)\b.{0,15}\b(?:wrong )?address\b"),
+        (
+            0.9,
+            r"\b(?:gave|put|entered|typed|used|wrote|made a mistake in)\b.{0,15}\b(?:wrong )?(?:address|"
+            r"postcode|post code|zip code|zip|house number|street)\b",
+        ),
         (0.6, r"\b(?:i|we) (?:have )?(?:just )?moved\b"),
         (
             0.7,
@@ -238,8 +258,25 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (0.7, r"\b(?:human|real person|live (?:agent|person)|representative|operator|supervisor|manager)\b"),
         (0.8, r"\btransfer me\b|\bput me through\b|\bconnect me\b"),
+        (0.9, r"^(?:an? )?(?:agent|human|operator|representative|person|someone)(?: please)?$"),
         (0.6, r"\bare you (?:a )?(?:robot|bot|machine|computer|ai|real|recording)\b"),
         (0.35, r"\bcustomer (?:service|support|care)\b"),
+    )
+    + _rules(
+        Intent.DISPUTE,
+        (0.8, r"\b(?:not|never)\b.{0,25}\b(?:fair|enough|acceptable|reasonable)\b"),
+        (
+            0.85,
+            r"\bnot (?:a |an |the |just |only )?(?:coupon|voucher|credit|\w+ (?:euros?|dollars?|pounds?))\b",
+        ),
+    )
+    + _rules(
+        Intent.CALLBACK_REQUEST,
+        (
+            0.9,
+            r"\b(?:call|ring|phone) (?:me|us) (?:back|later|tomorrow|tonight|in|at|this)\b|\bcall ?back\b|"
+            r"\bgive (?:me|us) a (?:ring|call|bell)\b",
+        ),
     )
     + _rules(
         Intent.AFFIRM,
@@ -260,6 +297,11 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (0.8, r"\bthat is (?:wrong|not right|incorrect|not correct|not it|not mine|not true|not the one)\b"),
         (0.8, r"\bthat is (?:the |a )?wrong (?:order )?(?:number|id|email|code|date|name)\b"),
+        (
+            0.8,
+            r"\b(?:that|it) is not (?:my|the right|the correct) (?:order |phone )?"
+            r"(?:number|email|order|postcode|name|address)\b",
+        ),
         (0.6, r"^(?:i do not|i did not|it is not|it was not)\b"),
     )
     + _rules(
@@ -271,9 +313,10 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (
             0.9,
-            r"\b(?:that is all|that is it for (?:now|today)|nothing else|that will be all|i am done|"
-            r"that is everything|no more questions)\b",
+            r"\b(?:that is all(?! right)|that is it for (?:now|today)|nothing else|that will be all|"
+            r"i am done|that is everything|no more questions)\b",
         ),
+        (0.9, r"^no(?: no)? that is it\b|\bthat is it (?:thanks|thank you|cheers|bye)\b"),
         (0.6, r"^(?:ok |okay |great |perfect )?(?:thanks|thank you|cheers)(?: so much| very much| a lot)?$"),
     )
     + _rules(

@@ -1,0 +1,183 @@
+"""Concept evidence for :mod:`intents.nlu`: words anywhere in the turn, in any inflection.
+
+The phrase rules of :mod:`intents.spoken_intents` read word order ("where is my order"); they miss
+callers who ramble ("I bought a speaker from you and I don't really know where it is"), speak
+non-native English ("my package not come yet") or put the key words far apart. Here each word is
+reduced to a crude stem (``arrived``, ``arriving``, ``arrive`` -> ``arriv``; ``came`` -> ``come``) and
+grouped into concepts (REFUND, WAIT, PARCEL, CALL, LATER, ...). A :class:`ConceptRule` is evidence for
+an intent when all its concepts occur in the turn and none of its vetoes do. Concepts are written
+as plain words and stemmed when compiled, so every inflection of a listed word matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from intents.types import Intent
+
+_IRREGULAR = {
+    "came": "come", "got": "get", "gotten": "get", "sent": "send", "broke": "break", "broken": "break",
+    "gave": "give", "given": "give", "paid": "pay", "took": "take", "taken": "take", "stole": "steal",
+    "stolen": "steal", "left": "leave", "bought": "buy", "went": "go", "gone": "go", "saw": "see",
+    "seen": "see", "told": "tell", "said": "say", "says": "say", "rang": "ring", "chose": "choose",
+    "chosen": "choose", "kept": "keep", "lost": "lose", "wrote": "write", "put": "put", "picked": "pick",
+    "money": "money", "is": "is", "was": "was", "this": "this", "yes": "yes", "has": "has", "does": "do",
+    "delivery": "deliver", "deliveries": "deliver", "colour": "color", "colours": "color",
+}  # fmt: skip
+_SUFFIXES = ("ing", "ed", "es", "s")
+_MIN_STEM = 3
+
+
+def stem(word: str) -> str:
+    """A crude stem: enough to make a word's inflections meet, not a linguistic root."""
+    word = _IRREGULAR.get(word, word)
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > _MIN_STEM:
+        word = word[:-1]
+    if len(word) > _MIN_STEM and word[-1] == word[-2] and word[-1] not in "aeiou":
+        word = word[:-1]  # cancell -> cancel, stopp -> stop
+    return word
+
+
+def stem_text(norm: str) -> str:
+    """Every word of an already normalised text replaced by its stem (spaces kept)."""
+    return " ".join(stem(w) for w in norm.split())
+
+
+def _concept(*phrases: str) -> re.Pattern[str]:
+    """Plain words or short phrases, matched on stemmed text as whole words."""
+    alternatives = sorted({stem_text(p) for p in phrases}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alternatives) + r")\b")
+
+
+REFUND = _concept("refund", "reimburse", "reimbursement", "money back", "my money", "the money", "credit")
+WAIT = _concept(
+    "wait", "still", "yet", "ages", "forever", "so long", "too long", "a month", "nothing",
+    "not receive", "not get", "not come", "not arrive", "not seen", "no sign", "never",
+)
+WHERE = _concept("where", "when", "status", "update", "news", "how long", "happen", "going on",
+                 "check on", "check where", "wonder", "know where", "find out")
+PARCEL = _concept(
+    "order", "parcel", "package", "delivery", "shipment", "stuff", "item", "purchase", "buy", "headphones",
+    "shoes", "jacket", "speaker",
+)
+TRACKING = _concept("tracking", "track", "tracking number", "tracking page", "tracking link")
+STUCK = _concept("not move", "not update", "not change", "same place", "stuck", "no update", "not progress",
+                 "sat there", "sits there", "sitting there")
+CUSTOMS = _concept("customs", "import", "border", "duty", "duties", "clearance", "inspection")
+CALL = _concept("call", "ring", "phone me", "callback", "call back", "give me a call")
+LATER = _concept(
+    "back", "later", "tomorrow", "afternoon", "morning", "evening", "tonight", "hour", "at six", "o clock",
+    "busy", "at work", "driving", "meeting", "cannot talk", "not a good time", "not a great time",
+)
+PHONE_DATA = _concept("number is", "phone number", "my number")
+AMOUNT = _concept(
+    "amount", "price", "euros", "dollars", "pounds", "pay", "charge", "overcharge", "owe", "full price",
+    "all my money", "half", "part of it", "only", "the whole thing", "cost", "owed",
+)
+CONTEST = _concept(
+    "wrong", "not right", "not correct", "incorrect", "more than", "not enough", "too little", "twice",
+    "not fair", "unfair", "does not make sense", "not what", "mistake", "not the right", "do not think that",
+)
+COMPLAIN = _concept(
+    "complain", "complaint", "unacceptable", "outrageous", "disgrace", "joke", "joking", "kidding",
+    "not fair", "unfair", "disagree", "not agree", "not accept", "not accepting", "refuse", "rip off",
+    "scam", "that is all i get", "seriously",
+)
+REMEDY = _concept("coupon", "voucher", "decision", "offer", "credit", "refund", "refused", "return myself",
+                  "partial", "half", "pay for the return")
+DIFFERENT = _concept(
+    "different", "instead", "someone else", "other thing", "another", "not match", "not mine", "not my order",
+    "not what i order", "but the one i", "definitely the", "i am sure i ordered",
+)
+CHOSE = _concept("order", "chose", "pick", "ask for", "select", "bought", "website", "picture")
+RECEIVED = _concept("get", "receive", "send", "come", "deliver", "box", "arrive", "open", "inside")
+VARIANT = _concept(
+    "size", "color", "model", "style", "one", "red", "blue", "black", "white", "green", "clear", "pink",
+    "grey", "gray", "brown", "yellow", "small", "large", "medium",
+)
+ADDRESS_PLACE = _concept("address", "office", "work", "neighbour", "parents", "house", "flat", "home",
+                         "redirect")
+LEFT = _concept("leave", "drop off", "dropped", "deliver", "handed", "front door", "doorstep", "porch",
+                "mailbox", "letterbox")
+MISSING = _concept("cannot find", "can not find", "nothing there", "not there", "not here", "gone",
+                   "missing", "no parcel", "no package", "was nothing", "not find")
+DAMAGE = _concept(
+    "in pieces", "glass everywhere", "crack", "dent", "wreck", "hole", "stain", "not work", "no sound",
+    "nothing happen", "no light", "only work", "does not turn on", "not turn on", "noise",
+)
+ADDRESS_MOVE = _concept(
+    "go there instead", "send it there", "new place", "old place", "old flat", "new flat", "old address",
+    "new address", "moving", "move out", "will not be at home", "not be home", "not be at home",
+    "at my parents", "there instead", "new one",
+)
+RETURN_WORDS = _concept("give back", "return", "send back", "take back", "exchange", "swap")
+UNWANTED = _concept("not go with", "not like", "not need", "not want", "not what i was after",
+                    "changed my mind",
+                    "already have", "present", "gift")
+
+
+@dataclass(frozen=True)
+class ConceptRule:
+    """Evidence ``weight`` for ``intent`` when every concept of ``all_of`` is in the turn and no veto."""
+
+    intent: Intent
+    weight: float
+    all_of: tuple[re.Pattern[str], ...]
+    none_of: tuple[re.Pattern[str], ...] = ()
+    negatable: bool = False  # the first concept does not count after "not" ("I don't want to return it")
+
+    def fires(self, stemmed: str, seen: dict[re.Pattern[str], bool] | None = None) -> bool:
+        """Whether the rule holds for ``stemmed``; ``seen`` caches concept lookups across rules."""
+        cache = {} if seen is None else seen
+
+        def has(concept: re.Pattern[str]) -> bool:
+            if concept not in cache:
+                cache[concept] = concept.search(stemmed) is not None
+            return cache[concept]
+
+        if any(has(c) for c in self.none_of):
+            return False
+        first, *rest = self.all_of
+        found = _unnegated(first, stemmed) if self.negatable and has(first) else has(first)
+        return found and all(has(c) for c in rest)
+
+
+_NEGATORS = frozenset({"not", "never", "no", "cannot"})
+_NEGATION_REACH = 3
+
+
+def _unnegated(concept: re.Pattern[str], stemmed: str) -> bool:
+    """Whether ``concept`` occurs at least once without a negator in the few words before it."""
+    return any(not _NEGATORS.intersection(stemmed[: m.start()].split()[-_NEGATION_REACH:])
+               for m in concept.finditer(stemmed))
+
+
+CONCEPT_RULES: tuple[ConceptRule, ...] = (
+    ConceptRule(Intent.REFUND_STATUS, 0.7, (REFUND, WAIT), (COMPLAIN,)),
+    ConceptRule(Intent.REFUND_STATUS, 0.6, (REFUND, WHERE), (COMPLAIN,)),
+    ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, WAIT), (REFUND,)),
+    ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, WHERE), (REFUND,)),
+    ConceptRule(Intent.ORDER_STATUS, 0.8, (TRACKING, STUCK), (CUSTOMS,)),
+    ConceptRule(Intent.CALLBACK_REQUEST, 0.85, (CALL, LATER), (PHONE_DATA,), negatable=True),
+    ConceptRule(Intent.DISPUTE, 0.85, (AMOUNT, CONTEST)),
+    ConceptRule(Intent.DISPUTE, 0.8, (COMPLAIN,)),
+    ConceptRule(Intent.DISPUTE, 0.6, (REMEDY, CONTEST)),
+    ConceptRule(Intent.WRONG_ITEM, 0.7, (DIFFERENT, CHOSE), (ADDRESS_PLACE, DAMAGE)),
+    ConceptRule(Intent.WRONG_ITEM, 0.7, (DIFFERENT, RECEIVED), (ADDRESS_PLACE, DAMAGE)),
+    ConceptRule(Intent.WRONG_ITEM, 0.7, (CHOSE, RECEIVED, VARIANT), (ADDRESS_PLACE, DAMAGE, WAIT)),
+    ConceptRule(Intent.DELIVERED_NOT_RECEIVED, 0.75, (LEFT, MISSING)),
+    ConceptRule(Intent.DAMAGED_ITEM, 0.6, (DAMAGE,)),  # DAMAGE phrases carry their own "not"
+    ConceptRule(Intent.CHANGE_ADDRESS, 0.6, (ADDRESS_MOVE,), negatable=True),
+    ConceptRule(Intent.RETURN_REQUEST, 0.7, (RETURN_WORDS, UNWANTED), negatable=True),
+)
+
+# A turn about money is not a parcel question: "the refund, I still not receive it" is about the
+# refund, though "still not receive" alone would be a parcel that never came.
+DAMPERS: tuple[tuple[re.Pattern[str], frozenset[Intent], float], ...] = (
+    (REFUND, frozenset({Intent.ORDER_STATUS, Intent.DELIVERED_NOT_RECEIVED}), 0.5),
+)
