@@ -11,7 +11,6 @@ as plain words and stemmed when compiled, so every inflection of a listed word m
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from intents.types import Intent
@@ -48,10 +47,20 @@ def stem_text(norm: str) -> str:
     return " ".join(stem(w) for w in norm.split())
 
 
-def _concept(*phrases: str) -> re.Pattern[str]:
-    """Plain words or short phrases, matched on stemmed text as whole words."""
-    alternatives = sorted({stem_text(p) for p in phrases}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alternatives) + r")\b")
+@dataclass(frozen=True)
+class Concept:
+    """Stemmed phrases (words joined by single spaces) that all mean one thing here."""
+
+    phrases: frozenset[str]
+
+    @property
+    def longest(self) -> int:
+        return max(len(p.split()) for p in self.phrases)
+
+
+def _concept(*phrases: str) -> Concept:
+    """Plain words or short phrases; matched as whole words on the stemmed turn."""
+    return Concept(frozenset(stem_text(p) for p in phrases))
 
 
 REFUND = _concept("refund", "reimburse", "reimbursement", "money back", "my money", "the money", "credit")
@@ -60,7 +69,9 @@ WAIT = _concept(
     "not receive", "not get", "not come", "not arrive", "not seen", "no sign", "never",
 )
 WHERE = _concept("where", "when", "status", "update", "news", "how long", "happen", "going on",
-                 "check on", "check where", "wonder", "know where", "find out")
+                 "check", "whether", "wonder", "know where", "find out", "been sent", "gone through",
+                 "been processed")
+PROMISED = _concept("told", "promise", "said", "confirm", "email said", "was supposed")
 PARCEL = _concept(
     "order", "parcel", "package", "delivery", "shipment", "stuff", "item", "purchase", "buy", "headphones",
     "shoes", "jacket", "speaker",
@@ -69,7 +80,8 @@ TRACKING = _concept("tracking", "track", "tracking number", "tracking page", "tr
 STUCK = _concept("not move", "not update", "not change", "same place", "stuck", "no update", "not progress",
                  "sat there", "sits there", "sitting there")
 CUSTOMS = _concept("customs", "import", "border", "duty", "duties", "clearance", "inspection")
-CALL = _concept("call", "ring", "phone me", "callback", "call back", "give me a call")
+CALL = _concept("call", "ring", "phone me", "telephone me", "contact me", "callback", "call back",
+                "give me a call")
 LATER = _concept(
     "back", "later", "tomorrow", "afternoon", "morning", "evening", "tonight", "hour", "at six", "o clock",
     "busy", "at work", "driving", "meeting", "cannot talk", "not a good time", "not a great time",
@@ -82,17 +94,22 @@ AMOUNT = _concept(
 CONTEST = _concept(
     "wrong", "not right", "not correct", "incorrect", "more than", "not enough", "too little", "twice",
     "not fair", "unfair", "does not make sense", "not what", "mistake", "not the right", "do not think that",
+    "less than", "not what i paid",
 )
+MERELY = _concept("only", "just a", "why only", "nothing but")
+TOKEN_REMEDY = _concept("coupon", "voucher", "credit", "half", "partial", "gift card", "discount")
 COMPLAIN = _concept(
     "complain", "complaint", "unacceptable", "outrageous", "disgrace", "joke", "joking", "kidding",
     "not fair", "unfair", "disagree", "not agree", "not accept", "not accepting", "refuse", "rip off",
-    "scam", "that is all i get", "seriously",
+    "scam", "that is all i get", "seriously", "cannot accept", "can not accept", "robbery", "theft",
+    "cheat", "rip off", "ripped off",
 )
 REMEDY = _concept("coupon", "voucher", "decision", "offer", "credit", "refund", "refused", "return myself",
                   "partial", "half", "pay for the return")
 DIFFERENT = _concept(
     "different", "instead", "someone else", "other thing", "another", "not match", "not mine", "not my order",
-    "not what i order", "but the one i", "definitely the", "i am sure i ordered",
+    "not what i order", "but the one i", "definitely the", "i am sure i ordered", "not my product",
+    "not my item", "other product", "is other", "completely different",
 )
 CHOSE = _concept("order", "chose", "pick", "ask for", "select", "bought", "website", "picture")
 RECEIVED = _concept("get", "receive", "send", "come", "deliver", "box", "arrive", "open", "inside")
@@ -105,10 +122,12 @@ ADDRESS_PLACE = _concept("address", "office", "work", "neighbour", "parents", "h
 LEFT = _concept("leave", "drop off", "dropped", "deliver", "handed", "front door", "doorstep", "porch",
                 "mailbox", "letterbox")
 MISSING = _concept("cannot find", "can not find", "nothing there", "not there", "not here", "gone",
-                   "missing", "no parcel", "no package", "was nothing", "not find")
+                   "missing", "no parcel", "no package", "was nothing", "not find", "not have",
+                   "home all day", "in all day", "was home", "nobody came", "no one came")
 DAMAGE = _concept(
     "in pieces", "glass everywhere", "crack", "dent", "wreck", "hole", "stain", "not work", "no sound",
-    "nothing happen", "no light", "only work", "does not turn on", "not turn on", "noise",
+    "nothing happen", "no light", "only work", "does not turn on", "not turn on", "noise", "flicker",
+    "goes off", "turns off", "switches off", "cuts out", "overheat", "burning smell", "rattle", "leak",
 )
 ADDRESS_MOVE = _concept(
     "go there instead", "send it there", "new place", "old place", "old flat", "new flat", "old address",
@@ -121,45 +140,58 @@ UNWANTED = _concept("not go with", "not like", "not need", "not want", "not what
                     "already have", "present", "gift")
 
 
+_NEGATORS = frozenset({"not", "never", "no", "cannot"})
+_NEGATION_REACH = 3
+
+
+class StemmedTurn:
+    """One turn's stemmed words and every run of up to ``longest`` words in it, with positions.
+
+    Concept lookups are set lookups (a few microseconds), cached per concept for the turn.
+    """
+
+    def __init__(self, norm: str, longest: int) -> None:
+        self.words = [stem(w) for w in norm.split()]
+        self.at: dict[str, list[int]] = {}
+        for i in range(len(self.words)):
+            for n in range(1, min(longest, len(self.words) - i) + 1):
+                self.at.setdefault(" ".join(self.words[i:i + n]), []).append(i)
+        self._has: dict[int, bool] = {}
+
+    def has(self, concept: Concept) -> bool:
+        key = id(concept)
+        if key not in self._has:
+            self._has[key] = any(p in self.at for p in concept.phrases)
+        return self._has[key]
+
+    def unnegated(self, concept: Concept) -> bool:
+        """Whether ``concept`` occurs at least once without a negator in the few words before it."""
+        return any(not _NEGATORS.intersection(self.words[max(0, i - _NEGATION_REACH):i])
+                   for p in concept.phrases for i in self.at.get(p, ()))
+
+
 @dataclass(frozen=True)
 class ConceptRule:
     """Evidence ``weight`` for ``intent`` when every concept of ``all_of`` is in the turn and no veto."""
 
     intent: Intent
     weight: float
-    all_of: tuple[re.Pattern[str], ...]
-    none_of: tuple[re.Pattern[str], ...] = ()
+    all_of: tuple[Concept, ...]
+    none_of: tuple[Concept, ...] = ()
     negatable: bool = False  # the first concept does not count after "not" ("I don't want to return it")
 
-    def fires(self, stemmed: str, seen: dict[re.Pattern[str], bool] | None = None) -> bool:
-        """Whether the rule holds for ``stemmed``; ``seen`` caches concept lookups across rules."""
-        cache = {} if seen is None else seen
-
-        def has(concept: re.Pattern[str]) -> bool:
-            if concept not in cache:
-                cache[concept] = concept.search(stemmed) is not None
-            return cache[concept]
-
-        if any(has(c) for c in self.none_of):
+    def fires(self, turn: StemmedTurn) -> bool:
+        if any(turn.has(c) for c in self.none_of):
             return False
         first, *rest = self.all_of
-        found = _unnegated(first, stemmed) if self.negatable and has(first) else has(first)
-        return found and all(has(c) for c in rest)
-
-
-_NEGATORS = frozenset({"not", "never", "no", "cannot"})
-_NEGATION_REACH = 3
-
-
-def _unnegated(concept: re.Pattern[str], stemmed: str) -> bool:
-    """Whether ``concept`` occurs at least once without a negator in the few words before it."""
-    return any(not _NEGATORS.intersection(stemmed[: m.start()].split()[-_NEGATION_REACH:])
-               for m in concept.finditer(stemmed))
+        found = turn.has(first) and (turn.unnegated(first) if self.negatable else True)
+        return found and all(turn.has(c) for c in rest)
 
 
 CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.REFUND_STATUS, 0.7, (REFUND, WAIT), (COMPLAIN,)),
     ConceptRule(Intent.REFUND_STATUS, 0.6, (REFUND, WHERE), (COMPLAIN,)),
+    ConceptRule(Intent.REFUND_STATUS, 0.8, (REFUND, PROMISED), (COMPLAIN, AMOUNT)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, WAIT), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, WHERE), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.8, (TRACKING, STUCK), (CUSTOMS,)),
@@ -167,6 +199,7 @@ CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.DISPUTE, 0.85, (AMOUNT, CONTEST)),
     ConceptRule(Intent.DISPUTE, 0.8, (COMPLAIN,)),
     ConceptRule(Intent.DISPUTE, 0.6, (REMEDY, CONTEST)),
+    ConceptRule(Intent.DISPUTE, 0.8, (TOKEN_REMEDY, MERELY)),
     ConceptRule(Intent.WRONG_ITEM, 0.7, (DIFFERENT, CHOSE), (ADDRESS_PLACE, DAMAGE)),
     ConceptRule(Intent.WRONG_ITEM, 0.7, (DIFFERENT, RECEIVED), (ADDRESS_PLACE, DAMAGE)),
     ConceptRule(Intent.WRONG_ITEM, 0.7, (CHOSE, RECEIVED, VARIANT), (ADDRESS_PLACE, DAMAGE, WAIT)),
@@ -178,6 +211,13 @@ CONCEPT_RULES: tuple[ConceptRule, ...] = (
 
 # A turn about money is not a parcel question: "the refund, I still not receive it" is about the
 # refund, though "still not receive" alone would be a parcel that never came.
-DAMPERS: tuple[tuple[re.Pattern[str], frozenset[Intent], float], ...] = (
+DAMPERS: tuple[tuple[Concept, frozenset[Intent], float], ...] = (
     (REFUND, frozenset({Intent.ORDER_STATUS, Intent.DELIVERED_NOT_RECEIVED}), 0.5),
 )
+
+LONGEST_PHRASE = max(c.longest for r in CONCEPT_RULES for c in (*r.all_of, *r.none_of))
+
+
+def stemmed_turn(norm: str) -> StemmedTurn:
+    """The turn prepared for :meth:`ConceptRule.fires` and the dampers."""
+    return StemmedTurn(norm, LONGEST_PHRASE)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from intents.entities import extract_entities
-from intents.lexicon import CONCEPT_RULES, DAMPERS, stem_text
+from intents.lexicon import CONCEPT_RULES, DAMPERS, stemmed_turn
 from intents.spoken_intents import RULES, Rule
 from intents.types import Entities, Intent, IntentResult
 
@@ -98,14 +98,13 @@ def score_intents(text: str) -> list[ScoredIntent]:
         weight = _rule_weight(rule, norm)
         if weight:
             missing[rule.intent] = missing.get(rule.intent, 1.0) * (1.0 - weight)
-    stemmed = stem_text(norm)
-    seen: dict[re.Pattern[str], bool] = {}
+    turn = stemmed_turn(norm)
     for concept_rule in CONCEPT_RULES:
-        if concept_rule.fires(stemmed, seen):
+        if concept_rule.fires(turn):
             missing[concept_rule.intent] = missing.get(concept_rule.intent, 1.0) * (1.0 - concept_rule.weight)
     scores = {intent: 1.0 - rest for intent, rest in missing.items()}
     for concept, damped, factor in DAMPERS:
-        if concept.search(stemmed):
+        if turn.has(concept):
             scores = {i: v * factor if i in damped else v for i, v in scores.items()}
     task = max((s for i, s in scores.items() if i not in _DIALOGUE_ACTS), default=0.0)
     # A yes, no or hello is short; in a long turn ("yeah hi, um, I'm calling because ...") the

@@ -30,7 +30,7 @@ _WRONG_THING = (
 )
 _PERSON = (
     r"(?:person|human|someone|somebody|agent|representative|rep|manager|supervisor|operator|real|people|"
-    r"staff|man|woman|employee|colleague|anyone|anybody)s?"
+    r"staff|man|woman|employee|colleague|anyone|anybody|team|member of (?:your |the )?(?:team|staff))s?"
 )
 
 
@@ -180,6 +180,12 @@ RULES: tuple[Rule, ...] = tuple(
         (0.6, r"\breturn(?:ing|ed|s)?\b", True),
         (0.8, r"\b(?:send|give|take|bring|ship|post) back\b", True),
         (
+            0.8,
+            r"\b(?:change|exchange|swap|trade) (?:it |this |them |these )?for "
+            r"(?:a |an |another |other |the )?(?:\w+ )?(?:size|color|one|model|pair|version)\b",
+            True,
+        ),
+        (
             0.9,
             r"\b(?:want|like|need|wish|how (?:do|can) i|can i|could i|may i|i could|possible to|able to) "
             r"(?:to )?(?:return|exchange|swap)\b",
@@ -229,6 +235,7 @@ RULES: tuple[Rule, ...] = tuple(
     + _rules(
         Intent.CANCEL_ORDER,
         (0.8, r"\bcancel+(?:ed|ing|ation|led|ling)?\b|\bcounsel my order\b", True),
+        (0.9, r"\b(?:want|like|need|wish|please|can you|could you) (?:to )?cancel\b", True),
         (0.5, r"\b(?:do not|no longer) (?:want|need) (?:it|the order|this order|them)(?: any ?more)?\b"),
         (0.7, rf"\b(?:stop|halt) (?:the|my) {_ITEM}\b|\b(?:do not|please not) (?:ship|send) it\b"),
     )
@@ -259,6 +266,11 @@ RULES: tuple[Rule, ...] = tuple(
         (0.7, r"\b(?:human|real person|live (?:agent|person)|representative|operator|supervisor|manager)\b"),
         (0.8, r"\btransfer me\b|\bput me through\b|\bconnect me\b"),
         (0.9, r"^(?:an? )?(?:agent|human|operator|representative|person|someone)(?: please)?$"),
+        (
+            0.85,
+            r"\b(?:have|get|want|need|give me) (?:a |an |to )?(?:real )?"
+            r"(?:person|human|agent|representative)\b",
+        ),
         (0.6, r"\bare you (?:a )?(?:robot|bot|machine|computer|ai|real|recording)\b"),
         (0.35, r"\bcustomer (?:service|support|care)\b"),
     )
@@ -284,9 +296,11 @@ RULES: tuple[Rule, ...] = tuple(
             0.85,
             r"^(?:yes|yeah|yep|yup|yea|ya|yah|sure|correct|right|exactly|absolutely|definitely|of course|"
             r"ok|okay|alright|all right|affirmative|uh huh|mm hmm|mhm|please do|go ahead|sounds good|"
-            r"perfect|great|indeed|certainly|i do(?! not)|you got it|that would be great|fine|please)\b",
+            r"perfect|great|indeed|certainly|i do(?! not)|you got it|that would be great|fine|"
+            r"please(?= do| go| yes|$))\b",
         ),
-        (0.8, r"\b(?:that is|it is|thats) (?:right|correct|it|the one|true|mine)\b"),
+        # "It's the one with the blue box" describes; "that's the one" confirms.
+        (0.8, r"\b(?:that is|it is|thats) (?:right|correct|it|the one|true|mine)(?: \w+){0,2}$"),
     )
     + _rules(
         Intent.DENY,
