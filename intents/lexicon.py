@@ -70,7 +70,11 @@ WAIT = _concept(
 )
 WHERE = _concept("where", "when", "status", "update", "news", "how long", "happen", "going on",
                  "check", "whether", "wonder", "know where", "find out", "been sent", "gone through",
-                 "been processed")
+                 "been processed", "look up", "left the warehouse", "not heard", "heard nothing")
+# The parcel should be here by now: the caller states the delay instead of asking.
+LATE = _concept("supposed to be here", "should be here", "should have arrived", "should have come", "was due",
+                "overdue", "by now", "it has been", "it is been", "since then", "not heard", "heard nothing",
+                "no word", "still not here", "still is not here")
 PROMISED = _concept("told", "promise", "said", "confirm", "email said", "was supposed")
 PARCEL = _concept(
     "order", "parcel", "package", "delivery", "shipment", "stuff", "item", "purchase", "buy", "headphones",
@@ -94,7 +98,7 @@ AMOUNT = _concept(
 CONTEST = _concept(
     "wrong", "not right", "not correct", "incorrect", "more than", "not enough", "too little", "twice",
     "not fair", "unfair", "does not make sense", "not what", "mistake", "not the right", "do not think that",
-    "less than", "not what i paid",
+    "less than", "not what i paid", "pay more", "not seem right", "not look right",
 )
 MERELY = _concept("only", "just a", "why only", "nothing but")
 TOKEN_REMEDY = _concept("coupon", "voucher", "credit", "half", "partial", "gift card", "discount")
@@ -123,10 +127,12 @@ LEFT = _concept("leave", "drop off", "dropped", "deliver", "handed", "front door
                 "mailbox", "letterbox")
 MISSING = _concept("cannot find", "can not find", "nothing there", "not there", "not here", "gone",
                    "missing", "no parcel", "no package", "was nothing", "not find", "not have",
-                   "home all day", "in all day", "was home", "nobody came", "no one came")
+                   "home all day", "in all day", "was home", "nobody came", "no one came", "none of")
 DAMAGE = _concept(
     "in pieces", "glass everywhere", "crack", "dent", "wreck", "hole", "stain", "not work", "no sound",
     "nothing happen", "no light", "only work", "does not turn on", "not turn on", "noise", "flicker",
+    "not make any sound", "not make a sound", "make no sound", "not play", "not grind", "not heat",
+    "not connect", "not pair", "not charge", "not start", "not switch on", "not spin", "not light up",
     "goes off", "turns off", "switches off", "cuts out", "overheat", "burning smell", "rattle", "leak",
 )
 ADDRESS_MOVE = _concept(
@@ -190,10 +196,12 @@ class ConceptRule:
 
 CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.REFUND_STATUS, 0.7, (REFUND, WAIT), (COMPLAIN,)),
-    ConceptRule(Intent.REFUND_STATUS, 0.6, (REFUND, WHERE), (COMPLAIN,)),
+    ConceptRule(Intent.REFUND_STATUS, 0.8, (REFUND, WHERE), (COMPLAIN,)),
     ConceptRule(Intent.REFUND_STATUS, 0.8, (REFUND, PROMISED), (COMPLAIN, AMOUNT)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, WAIT), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, WHERE), (REFUND,)),
+    ConceptRule(Intent.ORDER_STATUS, 0.7, (PARCEL, LATE), (REFUND,)),
+    ConceptRule(Intent.ORDER_STATUS, 0.45, (LATE,), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.8, (TRACKING, STUCK), (CUSTOMS,)),
     ConceptRule(Intent.CALLBACK_REQUEST, 0.85, (CALL, LATER), (PHONE_DATA,), negatable=True),
     ConceptRule(Intent.DISPUTE, 0.85, (AMOUNT, CONTEST)),

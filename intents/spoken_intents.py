@@ -252,7 +252,8 @@ RULES: tuple[Rule, ...] = tuple(
         (0.6, r"\b(?:i|we) (?:have )?(?:just )?moved\b"),
         (
             0.7,
-            r"\b(?:deliver|send|ship|redirect|reroute)\b.{0,20}\b(?:to|at) (?:my|a|the|another) "
+            r"\b(?:deliver|send|sent|ship|redirect|reroute)(?:ed|ing|s)?\b.{0,20}\b(?:to|at) "
+            r"(?:my|a|the|another) "
             r"(?:office|work|new|different|neighbou?r|mother|mom|parents|friend|other)",
         ),
         (0.3, r"\baddress\b"),
@@ -265,6 +266,11 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (0.7, r"\b(?:human|real person|live (?:agent|person)|representative|operator|supervisor|manager)\b"),
         (0.8, r"\btransfer me\b|\bput me through\b|\bconnect me\b"),
+        (
+            0.85,
+            r"\b(?:not|never|stop)\b(?: \w+){0,3} (?:talk|speak|chat)(?:ing)? (?:to|with) "
+            r"(?:a |an |this |your |the )?(?:robot|bot|machine|computer|recording)\b",
+        ),
         (0.9, r"^(?:an? )?(?:agent|human|operator|representative|person|someone)(?: please)?$"),
         (
             0.85,
@@ -299,6 +305,7 @@ RULES: tuple[Rule, ...] = tuple(
             r"perfect|great|indeed|certainly|i do(?! not)|you got it|that would be great|fine|"
             r"please(?= do| go| yes|$))\b",
         ),
+        (0.8, r"^(?:that|it) (?:works|suits me|is fine|is great|is perfect|sounds (?:good|great|fine))\b"),
         # "It's the one with the blue box" describes; "that's the one" confirms.
         (0.8, r"\b(?:that is|it is|thats) (?:right|correct|it|the one|true|mine)(?: \w+){0,2}$"),
     )
@@ -327,7 +334,7 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (
             0.9,
-            r"\b(?:that is all(?! right)|that is it for (?:now|today)|nothing else|that will be all|"
+            r"\b(?:that is all(?! right)|that is it for (?:now|today)|nothing (?:else|more)|that will be all|"
             r"i am done|that is everything|no more questions)\b",
         ),
         (0.9, r"^no(?: no)? that is it\b|\bthat is it (?:thanks|thank you|cheers|bye)\b"),
