@@ -71,6 +71,10 @@ WAIT = _concept(
 WHERE = _concept("where", "when", "status", "update", "news", "how long", "happen", "going on",
                  "check", "whether", "wonder", "know where", "find out", "been sent", "gone through",
                  "been processed", "look up", "left the warehouse", "not heard", "heard nothing")
+# "I'm calling about my refund": the topic alone, asked about.
+ABOUT = _concept("calling about", "ringing about", "phoning about", "question about", "query about",
+                 "regarding", "enquiry about", "inquiry about", "chase up", "chasing", "follow up on",
+                 "following up")
 # The parcel should be here by now: the caller states the delay instead of asking.
 LATE = _concept("supposed to be here", "should be here", "should have arrived", "should have come", "was due",
                 "overdue", "by now", "it has been", "it is been", "since then", "not heard", "heard nothing",
@@ -106,7 +110,8 @@ COMPLAIN = _concept(
     "complain", "complaint", "unacceptable", "outrageous", "disgrace", "joke", "joking", "kidding",
     "not fair", "unfair", "disagree", "not agree", "not accept", "not accepting", "refuse", "rip off",
     "scam", "that is all i get", "seriously", "cannot accept", "can not accept", "robbery", "theft",
-    "cheat", "rip off", "ripped off",
+    "cheat", "rip off", "ripped off", "not what we agreed", "not what you said", "not happy", "unhappy",
+    "not satisfied", "dissatisfied",
 )
 REMEDY = _concept("coupon", "voucher", "decision", "offer", "credit", "refund", "refused", "return myself",
                   "partial", "half", "pay for the return")
@@ -121,13 +126,14 @@ VARIANT = _concept(
     "size", "color", "model", "style", "one", "red", "blue", "black", "white", "green", "clear", "pink",
     "grey", "gray", "brown", "yellow", "small", "large", "medium",
 )
-ADDRESS_PLACE = _concept("address", "office", "work", "neighbour", "parents", "house", "flat", "home",
+ADDRESS_PLACE = _concept("address", "office", "work", "neighbour", "parents", "house", "flat", "home", "door",
                          "redirect")
 LEFT = _concept("leave", "drop off", "dropped", "deliver", "handed", "front door", "doorstep", "porch",
                 "mailbox", "letterbox")
 MISSING = _concept("cannot find", "can not find", "nothing there", "not there", "not here", "gone",
                    "missing", "no parcel", "no package", "was nothing", "not find", "not have",
-                   "home all day", "in all day", "was home", "nobody came", "no one came", "none of")
+                   "home all day", "in all day", "was home", "nobody came", "no one came", "none of",
+                   "not mine", "not my door", "not my house", "wrong door")
 DAMAGE = _concept(
     "in pieces", "glass everywhere", "crack", "dent", "wreck", "hole", "stain", "not work", "no sound",
     "nothing happen", "no light", "only work", "does not turn on", "not turn on", "noise", "flicker",
@@ -202,6 +208,8 @@ CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, WHERE), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.7, (PARCEL, LATE), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.45, (LATE,), (REFUND,)),
+    ConceptRule(Intent.REFUND_STATUS, 0.75, (REFUND, ABOUT)),
+    ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, ABOUT), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.8, (TRACKING, STUCK), (CUSTOMS,)),
     ConceptRule(Intent.CALLBACK_REQUEST, 0.85, (CALL, LATER), (PHONE_DATA,), negatable=True),
     ConceptRule(Intent.DISPUTE, 0.85, (AMOUNT, CONTEST)),

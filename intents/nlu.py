@@ -49,6 +49,7 @@ _CONTRACTIONS = (
     (r"\bcounsel+(?:ed|ing)?\b|\bcancer(?= (?:my|the|it|this|that|an|our) )", "cancel"),
     (r"\bcostumes?\b", "customs"),
     (r"\b(?:oda|odor|odour)\b", "order"),
+    (r"\b(?:wear|ware|were) (?=is |are )", "where "),
     (r"\bre fund(s|ed)?\b", r"refund\1"),
 )
 _CONTRACTION_RES = tuple((re.compile(p), r) for p, r in _CONTRACTIONS)

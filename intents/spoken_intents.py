@@ -166,7 +166,11 @@ RULES: tuple[Rule, ...] = tuple(
             r"(?:but (?:i )?(?:got|received|you sent|they sent|it is|it was)|and (?:i )?(?:got|received|you "
             r"sent|they sent))",
         ),
-        (0.8, rf"\b(?:{_ITEM}|it|this|everything) (?:is|was|are|were) (?:all |completely )?wrong\b"),
+        (
+            0.8,
+            rf"\b(?:{_ITEM}|{_WRONG_THING}|it|this|everything) (?:is|was|are|were) "
+            r"(?:all |completely )?wrong\b",
+        ),
         (0.5, r"\b(?:mixed up|mix up|mistake)\b"),
     )
     + _rules(
@@ -245,6 +249,11 @@ RULES: tuple[Rule, ...] = tuple(
         (0.6, r"\b(?:new|different|another|other|correct|right) (?:delivery |shipping )?address\b"),
         (0.55, r"\bwrong address\b"),
         (
+            0.85,
+            r"\baddress\b(?: \w+){0,4} (?:wrong|mistake|typo|incorrect|error|out of date)\b|"
+            r"\b(?:mistake|typo|error) in (?:the |my )?address\b",
+        ),
+        (
             0.9,
             r"\b(?:gave|put|entered|typed|used|wrote|made a mistake in)\b.{0,15}\b(?:wrong )?(?:address|"
             r"postcode|post code|zip code|zip|house number|street)\b",
@@ -294,6 +303,11 @@ RULES: tuple[Rule, ...] = tuple(
             0.9,
             r"\b(?:call|ring|phone) (?:me|us) (?:back|later|tomorrow|tonight|in|at|this)\b|\bcall ?back\b|"
             r"\bgive (?:me|us) a (?:ring|call|bell)\b",
+        ),
+        (
+            0.85,
+            r"\b(?:someone|somebody|anyone|you|colleague) (?:to |can |could |will |would |please |should )?"
+            r"(?:call|ring|phone|telephone) (?:me|us)\b",
         ),
     )
     + _rules(
