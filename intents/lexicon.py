@@ -70,7 +70,8 @@ WAIT = _concept(
 )
 WHERE = _concept("where", "when", "status", "update", "news", "how long", "happen", "going on",
                  "check", "whether", "wonder", "know where", "find out", "been sent", "gone through",
-                 "been processed", "look up", "left the warehouse", "not heard", "heard nothing")
+                 "been processed", "look up", "left the warehouse", "not heard", "heard nothing", "eta",
+                 "estimated", "arrival date", "delivery date", "expected")
 # "I'm calling about my refund": the topic alone, asked about.
 ABOUT = _concept("calling about", "ringing about", "phoning about", "question about", "query about",
                  "regarding", "enquiry about", "inquiry about", "chase up", "chasing", "follow up on",
@@ -102,7 +103,8 @@ AMOUNT = _concept(
 CONTEST = _concept(
     "wrong", "not right", "not correct", "incorrect", "more than", "not enough", "too little", "twice",
     "not fair", "unfair", "does not make sense", "not what", "mistake", "not the right", "do not think that",
-    "less than", "not what i paid", "pay more", "not seem right", "not look right",
+    "less than", "not what i paid", "pay more", "not seem right", "not look right", "not the full", "not all",
+    "not the whole",
 )
 MERELY = _concept("only", "just a", "why only", "nothing but")
 TOKEN_REMEDY = _concept("coupon", "voucher", "credit", "half", "partial", "gift card", "discount")
@@ -111,7 +113,7 @@ COMPLAIN = _concept(
     "not fair", "unfair", "disagree", "not agree", "not accept", "not accepting", "refuse", "rip off",
     "scam", "that is all i get", "seriously", "cannot accept", "can not accept", "robbery", "theft",
     "cheat", "rip off", "ripped off", "not what we agreed", "not what you said", "not happy", "unhappy",
-    "not satisfied", "dissatisfied",
+    "not satisfied", "dissatisfied", "less money", "not the full amount", "not the full refund",
 )
 REMEDY = _concept("coupon", "voucher", "decision", "offer", "credit", "refund", "refused", "return myself",
                   "partial", "half", "pay for the return")
@@ -120,7 +122,8 @@ DIFFERENT = _concept(
     "not what i order", "but the one i", "definitely the", "i am sure i ordered", "not my product",
     "not my item", "other product", "is other", "completely different",
 )
-CHOSE = _concept("order", "chose", "pick", "ask for", "select", "bought", "website", "picture")
+CHOSE = _concept("order", "chose", "pick", "ask for", "select", "bought", "website", "picture", "need a",
+                 "need an", "wanted", "asked for")
 RECEIVED = _concept("get", "receive", "send", "come", "deliver", "box", "arrive", "open", "inside")
 VARIANT = _concept(
     "size", "color", "model", "style", "one", "red", "blue", "black", "white", "green", "clear", "pink",

@@ -62,8 +62,8 @@ RULES: tuple[Rule, ...] = tuple(
         (0.6, r"\btell me where (?:my|the|our|this) (?!refund|money)\w+(?: \w+)? (?:is|are)\b"),
         (
             0.8,
-            r"\bwhen (?:my|the|our|it|this)\b.{0,30}\b(?:will|would|is going to|is gonna) (?:arrive|come|"
-            r"get here|be delivered|be here|ship)\b",
+            r"\bwhen (?:my|the|our|it|this|they)\b.{0,30}\b(?:will|would|is going to|is gonna|should) "
+            r"(?:arrive|come|get here|be delivered|be here|ship|show up|turn up|reach me)\b",
         ),
         (0.7, r"\b(?:has not|have not|did not|is not|not|never) (?:yet )?(?:shipped|been sent|dispatched)\b"),
         (0.8, r"\b(?:where|what happened to)\b.{0,40}\b(?:i|we) (?:bought|ordered|purchased|paid for)\b"),
@@ -89,7 +89,8 @@ RULES: tuple[Rule, ...] = tuple(
         (0.75, rf"\bcheck (?:on )?(?:my|the|an) {_ITEM}"),
         (
             0.8,
-            r"\b(?:is|are) (?:my|the|it|this|our|they)\b(?: \w+){0,3} (?:coming|"
+            r"\b(?:is|are|has|have) (?:my|the|it|this|our|they)\b(?: \w+){0,3} (?:been )?"
+            r"(?:coming|dispatched|"
             r"on (?:its|it is|their|the) way|"
             r"out for delivery|arriving|being delivered|going to (?:arrive|come)|shipped|sent)\b",
         ),
@@ -337,7 +338,8 @@ RULES: tuple[Rule, ...] = tuple(
             r"\b(?:that|it) is not (?:my|the right|the correct) (?:order |phone )?"
             r"(?:number|email|order|postcode|name|address)\b",
         ),
-        (0.6, r"^(?:i do not|i did not|it is not|it was not)\b"),
+        # "I don't know my order number" is not a no.
+        (0.6, r"^(?:i do not|i did not|it is not|it was not)\b(?! know| remember| understand| see| have)"),
     )
     + _rules(
         Intent.GOODBYE,
