@@ -113,13 +113,15 @@ COMPLAIN = _concept(
     "not fair", "unfair", "disagree", "not agree", "not accept", "not accepting", "refuse", "rip off",
     "scam", "that is all i get", "seriously", "cannot accept", "can not accept", "robbery", "theft",
     "cheat", "rip off", "ripped off", "not what we agreed", "not what you said", "not happy", "unhappy",
-    "not satisfied", "dissatisfied", "less money", "not the full amount", "not the full refund",
+    "not satisfied", "dissatisfied", "too little", "too low", "less money", "not the full amount",
+    "not the full refund",
 )
 REMEDY = _concept("coupon", "voucher", "decision", "offer", "credit", "refund", "refused", "return myself",
                   "partial", "half", "pay for the return")
 DIFFERENT = _concept(
-    "different", "instead", "someone else", "other thing", "another", "not match", "not mine", "not my order",
-    "not what i order", "but the one i", "definitely the", "i am sure i ordered", "not my product",
+    "different", "instead", "someone else", "other thing", "another", "not match", "not mine",
+    "is not my order",
+    "not what i order", "but the one i", "definitely the", "i am sure i ordered", "is not my product",
     "not my item", "other product", "is other", "completely different",
 )
 CHOSE = _concept("order", "chose", "pick", "ask for", "select", "bought", "website", "picture", "need a",

@@ -96,6 +96,12 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (0.8, r"\bwhat is (?:happening|going on) with (?:my|the|our|this)\b|\bwhat happened to (?:my|the)\b"),
         (0.7, r"\bnothing (?:has |have )?(?:arrived|come|turned up|shown up)\b"),
+        # The question's word order: "why hasn't my order been delivered?"
+        (
+            0.75,
+            r"\b(?:has|have|is|was) not (?:my|the|our|this)\b(?: \w+){0,2} (?:been |yet )?"
+            r"(?:delivered|shipped|arrived|sent|dispatched|come)\b",
+        ),
     )
     + _rules(
         Intent.CUSTOMS_DELAY,
@@ -247,6 +253,12 @@ RULES: tuple[Rule, ...] = tuple(
     + _rules(
         Intent.CHANGE_ADDRESS,
         (0.9, r"\b(?:change|update|correct|fix|edit|modify|amend)\b.{0,25}\baddress\b", True),
+        (
+            0.9,
+            r"\b(?:change|update|correct) (?:where|the place) (?:it|they|my \w+|the \w+) "
+            r"(?:is|are|will be|goes|go)(?: being)?(?: delivered| sent| going| shipped)?\b",
+            True,
+        ),
         (0.6, r"\b(?:new|different|another|other|correct|right) (?:delivery |shipping )?address\b"),
         (0.55, r"\bwrong address\b"),
         (
@@ -345,7 +357,8 @@ RULES: tuple[Rule, ...] = tuple(
         Intent.GOODBYE,
         (
             0.9,
-            r"\b(?:bye|goodbye|good bye|bye bye|see you|see ya|take care|have a (?:nice|good|great) "
+            r"\b(?:bye|goodbye|good bye|bye bye|see you|see ya|take care|"
+            r"have a (?:nice|good|great|lovely|wonderful) "
             r"(?:day|one|evening|night|weekend))\b",
         ),
         (
