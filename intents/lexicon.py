@@ -128,11 +128,16 @@ CHOSE = _concept("order", "chose", "pick", "ask for", "select", "bought", "websi
                  "need an", "wanted", "asked for")
 RECEIVED = _concept("get", "receive", "send", "come", "deliver", "box", "arrive", "open", "inside")
 VARIANT = _concept(
-    "size", "color", "model", "style", "one", "red", "blue", "black", "white", "green", "clear", "pink",
+    "size", "color", "model", "style", "red", "blue", "black", "white", "green", "clear", "pink",
     "grey", "gray", "brown", "yellow", "small", "large", "medium",
 )
 ADDRESS_PLACE = _concept("address", "office", "work", "neighbour", "parents", "house", "flat", "home", "door",
                          "redirect")
+DELIVERED_CLAIM = _concept(
+    "says delivered", "said delivered", "shows delivered", "showing delivered", "marked delivered",
+    "marked as delivered", "status is delivered", "it is delivered", "shows as delivered",
+    "says it was delivered", "says it is delivered",
+)
 LEFT = _concept("leave", "drop off", "dropped", "deliver", "handed", "front door", "doorstep", "porch",
                 "mailbox", "letterbox")
 MISSING = _concept("cannot find", "can not find", "nothing there", "not there", "not here", "gone",
@@ -225,6 +230,8 @@ CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.WRONG_ITEM, 0.7, (DIFFERENT, RECEIVED), (ADDRESS_PLACE, DAMAGE)),
     ConceptRule(Intent.WRONG_ITEM, 0.7, (CHOSE, RECEIVED, VARIANT), (ADDRESS_PLACE, DAMAGE, WAIT)),
     ConceptRule(Intent.DELIVERED_NOT_RECEIVED, 0.75, (LEFT, MISSING)),
+    # "It says delivered, where is it?": asking where a delivered parcel is means it is not there.
+    ConceptRule(Intent.DELIVERED_NOT_RECEIVED, 0.7, (DELIVERED_CLAIM, WHERE)),
     ConceptRule(Intent.DAMAGED_ITEM, 0.6, (DAMAGE,)),  # DAMAGE phrases carry their own "not"
     ConceptRule(Intent.CHANGE_ADDRESS, 0.6, (ADDRESS_MOVE,), negatable=True),
     ConceptRule(Intent.RETURN_REQUEST, 0.7, (RETURN_WORDS, UNWANTED), negatable=True),

@@ -23,6 +23,7 @@ _ACT_DAMPING = 0.5
 _MIN_SCORE = 0.3  # below this we don't claim to know the intent
 _LONG_TURN_WORDS = 10  # a turn longer than this is not a bare yes, no or hello
 _LONG_ACT_DAMPING = 0.3
+
 _SHORT_ACTS = frozenset({Intent.AFFIRM, Intent.DENY, Intent.GREET})
 _NEGATED_WEIGHT = 0.2  # "I don't want to cancel", "it's not broken"
 # Tie-break: the more specific problem first, generic order status last.

@@ -296,7 +296,7 @@ RULES: tuple[Rule, ...] = tuple(
         (0.9, r"^(?:an? )?(?:agent|human|operator|representative|person|someone)(?: please)?$"),
         (
             0.85,
-            r"\b(?:have|get|want|need|give me) (?:a |an |to )?(?:real )?"
+            r"\b(?:have|get|want|need|give me) (?:me |us )?(?:a |an |to )?(?:real )?"
             r"(?:person|human|agent|representative)\b",
         ),
         (0.6, r"\bare you (?:a )?(?:robot|bot|machine|computer|ai|real|recording)\b"),
