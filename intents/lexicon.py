@@ -63,6 +63,8 @@ def _concept(*phrases: str) -> Concept:
     return Concept(frozenset(stem_text(p) for p in phrases))
 
 
+CREDITED = _concept("on my card", "on my account", "in my account", "to my card", "in my bank", "my bank",
+                    "gone back", "credited", "back on")
 REFUND = _concept("refund", "reimburse", "reimbursement", "money back", "my money", "the money", "credit")
 WAIT = _concept(
     "wait", "still", "yet", "ages", "forever", "so long", "too long", "a month", "nothing",
@@ -78,6 +80,7 @@ ABOUT = _concept("calling about", "ringing about", "phoning about", "question ab
                  "following up")
 # The parcel should be here by now: the caller states the delay instead of asking.
 LATE = _concept("supposed to be here", "should be here", "should have arrived", "should have come", "was due",
+                "should have been here", "should have been delivered", "meant to arrive", "was meant to",
                 "overdue", "by now", "it has been", "it is been", "since then", "not heard", "heard nothing",
                 "no word", "still not here", "still is not here")
 PROMISED = _concept("told", "promise", "said", "confirm", "email said", "was supposed")
@@ -98,12 +101,13 @@ LATER = _concept(
 PHONE_DATA = _concept("number is", "phone number", "my number")
 AMOUNT = _concept(
     "amount", "price", "euros", "dollars", "pounds", "pay", "charge", "overcharge", "owe", "full price",
-    "all my money", "half", "part of it", "only", "the whole thing", "cost", "owed",
+    "all my money", "half", "part of it", "only", "the whole thing", "cost", "owed", "expensive",
 )
 CONTEST = _concept(
     "wrong", "not right", "not correct", "incorrect", "more than", "not enough", "too little", "twice",
     "not fair", "unfair", "does not make sense", "not what", "mistake", "not the right", "do not think that",
     "less than", "not what i paid", "pay more", "not seem right", "not look right", "not the full", "not all",
+    "more expensive", "cost more",
     "not the whole",
 )
 MERELY = _concept("only", "just a", "why only", "nothing but")
@@ -112,14 +116,16 @@ COMPLAIN = _concept(
     "complain", "complaint", "unacceptable", "outrageous", "disgrace", "joke", "joking", "kidding",
     "not fair", "unfair", "disagree", "not agree", "not accept", "not accepting", "refuse", "rip off",
     "scam", "that is all i get", "seriously", "cannot accept", "can not accept", "robbery", "theft",
-    "cheat", "rip off", "ripped off", "not what we agreed", "not what you said", "not happy", "unhappy",
+    "cheat", "rip off", "ripped off", "dispute", "contest", "appeal",
+    "not what we agreed", "not what you said", "not happy", "unhappy",
     "not satisfied", "dissatisfied", "too little", "too low", "less money", "not the full amount",
     "not the full refund",
 )
 REMEDY = _concept("coupon", "voucher", "decision", "offer", "credit", "refund", "refused", "return myself",
                   "partial", "half", "pay for the return")
 DIFFERENT = _concept(
-    "different", "instead", "someone else", "other thing", "another", "not match", "not mine",
+    "different", "instead", "someone else", "somebody else", "another customer", "other thing",
+    "another", "not match", "not mine",
     "is not my order",
     "not what i order", "but the one i", "definitely the", "i am sure i ordered", "is not my product",
     "not my item", "other product", "is other", "completely different",
@@ -138,12 +144,13 @@ DELIVERED_CLAIM = _concept(
     "marked as delivered", "status is delivered", "it is delivered", "shows as delivered",
     "says it was delivered", "says it is delivered",
 )
-LEFT = _concept("leave", "drop off", "dropped", "deliver", "handed", "front door", "doorstep", "porch",
+LEFT = _concept("dropped it off", "left it",
+                "leave", "drop off", "dropped", "deliver", "handed", "front door", "doorstep", "porch",
                 "mailbox", "letterbox")
 MISSING = _concept("cannot find", "can not find", "nothing there", "not there", "not here", "gone",
                    "missing", "no parcel", "no package", "was nothing", "not find", "not have",
                    "home all day", "in all day", "was home", "nobody came", "no one came", "none of",
-                   "not mine", "not my door", "not my house", "wrong door")
+                   "not mine", "not my door", "not my house", "wrong door", "have nothing")
 DAMAGE = _concept(
     "in pieces", "glass everywhere", "crack", "dent", "wreck", "hole", "stain", "not work", "no sound",
     "nothing happen", "no light", "only work", "does not turn on", "not turn on", "noise", "flicker",
@@ -154,7 +161,7 @@ DAMAGE = _concept(
 ADDRESS_MOVE = _concept(
     "go there instead", "send it there", "new place", "old place", "old flat", "new flat", "old address",
     "new address", "moving", "move out", "will not be at home", "not be home", "not be at home",
-    "at my parents", "there instead", "new one",
+    "at my parents", "there instead", "new one", "somewhere else", "elsewhere",
 )
 RETURN_WORDS = _concept("give back", "return", "send back", "take back", "exchange", "swap")
 UNWANTED = _concept("not go with", "not like", "not need", "not want", "not what i was after",
@@ -219,6 +226,7 @@ CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.ORDER_STATUS, 0.7, (PARCEL, LATE), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.45, (LATE,), (REFUND,)),
     ConceptRule(Intent.REFUND_STATUS, 0.75, (REFUND, ABOUT)),
+    ConceptRule(Intent.REFUND_STATUS, 0.75, (REFUND, CREDITED), (COMPLAIN,)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, ABOUT), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.8, (TRACKING, STUCK), (CUSTOMS,)),
     ConceptRule(Intent.CALLBACK_REQUEST, 0.85, (CALL, LATER), (PHONE_DATA,), negatable=True),

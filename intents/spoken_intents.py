@@ -89,8 +89,8 @@ RULES: tuple[Rule, ...] = tuple(
         (0.75, rf"\bcheck (?:on )?(?:my|the|an) {_ITEM}"),
         (
             0.8,
-            r"\b(?:is|are|has|have) (?:my|the|it|this|our|they)\b(?: \w+){0,3} (?:been )?"
-            r"(?:coming|dispatched|"
+            r"\b(?:is|are|has|have|did) (?:my|the|it|this|our|they)\b(?: \w+){0,3} (?:been )?"
+            r"(?:coming|dispatched|posted|mailed|gone out|go out|left the warehouse|"
             r"on (?:its|it is|their|the) way|"
             r"out for delivery|arriving|being delivered|going to (?:arrive|come)|shipped|sent)\b",
         ),
@@ -252,7 +252,16 @@ RULES: tuple[Rule, ...] = tuple(
     )
     + _rules(
         Intent.CHANGE_ADDRESS,
-        (0.9, r"\b(?:change|update|correct|fix|edit|modify|amend)\b.{0,25}\baddress\b", True),
+        (
+            0.9,
+            r"\b(?:change|update|correct|fix|edit|modify|amend)\b.{0,25}\b(?:address|postcode|post code|"
+            r"zip code|zip|street name|house number|flat number)\b",
+            True,
+        ),
+        (
+            0.85,
+            r"\b(?:deliver|send|sent|ship|go|goes)\w* (?:it |them )?(?:to )?(?:somewhere|someplace) else\b",
+        ),
         (
             0.9,
             r"\b(?:change|update|correct) (?:where|the place) (?:it|they|my \w+|the \w+) "
