@@ -99,6 +99,10 @@ LATER = _concept(
     "busy", "at work", "driving", "meeting", "cannot talk", "not a good time", "not a great time",
 )
 PHONE_DATA = _concept("number is", "phone number", "my number")
+# The caller will call back themselves ("I'll find the number and call back"): no callback to book.
+# Only the loose concept rule is vetoed; "I'll be at work, call me back" still has its phrase rule.
+SELF_CALL = _concept("i will", "i am going to", "let me", "i can", "i could", "call you", "ring you",
+                     "phone you", "call again")
 AMOUNT = _concept(
     "amount", "price", "euros", "dollars", "pounds", "pay", "charge", "overcharge", "owe", "full price",
     "all my money", "half", "part of it", "only", "the whole thing", "cost", "owed", "expensive",
@@ -229,7 +233,7 @@ CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.REFUND_STATUS, 0.75, (REFUND, CREDITED), (COMPLAIN,)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, ABOUT), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.8, (TRACKING, STUCK), (CUSTOMS,)),
-    ConceptRule(Intent.CALLBACK_REQUEST, 0.85, (CALL, LATER), (PHONE_DATA,), negatable=True),
+    ConceptRule(Intent.CALLBACK_REQUEST, 0.85, (CALL, LATER), (PHONE_DATA, SELF_CALL), negatable=True),
     ConceptRule(Intent.DISPUTE, 0.85, (AMOUNT, CONTEST)),
     ConceptRule(Intent.DISPUTE, 0.8, (COMPLAIN,)),
     ConceptRule(Intent.DISPUTE, 0.6, (REMEDY, CONTEST)),

@@ -323,8 +323,14 @@ RULES: tuple[Rule, ...] = tuple(
         Intent.CALLBACK_REQUEST,
         (
             0.9,
-            r"\b(?:call|ring|phone) (?:me|us) (?:back|later|tomorrow|tonight|in|at|this)\b|\bcall ?back\b|"
-            r"\bgive (?:me|us) a (?:ring|call|bell)\b",
+            r"\b(?:call|ring|phone) (?:me|us) (?:back|later|tomorrow|tonight|in|at|this)\b|"
+            r"\bgive (?:me|us) a (?:ring|call|bell)\b|\b(?:a|the|for|arrange|book|request|get) call ?back\b",
+        ),
+        # "Call back" with the agent's side as the subject; "I'll call back" is the caller's plan.
+        (
+            0.85,
+            r"\b(?:you|someone|somebody|anyone|colleague|they|can|could|please|would) "
+            r"(?:\w+ )?call (?:me |us )?back\b",
         ),
         (
             0.85,
