@@ -67,7 +67,8 @@ CREDITED = _concept("on my card", "on my account", "in my account", "to my card"
                     "gone back", "credited", "back on")
 REFUND = _concept("refund", "reimburse", "reimbursement", "money back", "my money", "the money", "credit")
 WAIT = _concept(
-    "wait", "still", "yet", "ages", "forever", "so long", "too long", "a month", "nothing",
+    "wait", "still", "yet", "ages", "forever", "so long", "too long", "a month", "nothing", "no refund",
+    "no money",
     "not receive", "not get", "not come", "not arrive", "not seen", "no sign", "never",
 )
 WHERE = _concept("where", "when", "status", "update", "news", "how long", "happen", "going on",
@@ -148,16 +149,18 @@ DELIVERED_CLAIM = _concept(
     "marked as delivered", "status is delivered", "it is delivered", "shows as delivered",
     "says it was delivered", "says it is delivered",
 )
-LEFT = _concept("dropped it off", "left it",
+LEFT = _concept("dropped it off", "left it", "signed for", "sign for",
                 "leave", "drop off", "dropped", "deliver", "handed", "front door", "doorstep", "porch",
                 "mailbox", "letterbox")
 MISSING = _concept("cannot find", "can not find", "nothing there", "not there", "not here", "gone",
                    "missing", "no parcel", "no package", "was nothing", "not find", "not have",
                    "home all day", "in all day", "was home", "nobody came", "no one came", "none of",
-                   "not mine", "not my door", "not my house", "wrong door", "have nothing")
+                   "not mine", "not my door", "not my house", "wrong door", "have nothing", "not sign",
+                   "someone else", "somebody else")
 DAMAGE = _concept(
     "in pieces", "glass everywhere", "crack", "dent", "wreck", "hole", "stain", "not work", "no sound",
-    "nothing happen", "no light", "only work", "does not turn on", "not turn on", "noise", "flicker",
+    "nothing happen", "no light", "only work", "break", "scratch", "chip", "mark on", "does not turn on",
+    "not turn on", "noise", "flicker",
     "not make any sound", "not make a sound", "make no sound", "not play", "not grind", "not heat",
     "not connect", "not pair", "not charge", "not start", "not switch on", "not spin", "not light up",
     "goes off", "turns off", "switches off", "cuts out", "overheat", "burning smell", "rattle", "leak",

@@ -22,7 +22,7 @@ _NOT_RECEIVED = (
 )
 _DAMAGE = (
     r"(?:broken|broke|damaged|damage|crushed|crashed|cracked|smashed|shattered|dented|torn|ripped|leaking|"
-    r"leaked|leaks|spilled|spilt|scratched|bent|snapped|destroyed|ruined|squashed|burst|chipped)"
+    r"leaked|leaks|spilled|spilt|scratched|scratch|scratches|bent|snapped|destroyed|ruined|squashed|burst|chipped)"
 )
 _WRONG_THING = (
     r"(?:items?|products?|color|size|model|thing|one|stuff|style|version|shoes?|shirt|dress|flavou?r|"
@@ -96,6 +96,7 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (0.8, r"\bwhat is (?:happening|going on) with (?:my|the|our|this)\b|\bwhat happened to (?:my|the)\b"),
         (0.7, r"\bnothing (?:has |have )?(?:arrived|come|turned up|shown up)\b"),
+        (0.7, rf"\b{_ITEM} (?:is|are) (?:coming|arriving|on (?:its|it is|the) way)\b"),
         # The question's word order: "why hasn't my order been delivered?"
         (
             0.75,
@@ -175,7 +176,8 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (
             0.8,
-            rf"\b(?:{_ITEM}|{_WRONG_THING}|it|this|everything) (?:is|was|are|were) "
+            # not "it is wrong": said to "is that right?", that is a no
+            rf"\b(?:{_ITEM}|{_WRONG_THING}|everything) (?:is|was|are|were) "
             r"(?:all |completely )?wrong\b",
         ),
         (0.5, r"\b(?:mixed up|mix up|mistake)\b"),
@@ -247,6 +249,7 @@ RULES: tuple[Rule, ...] = tuple(
         Intent.CANCEL_ORDER,
         (0.8, r"\bcancel+(?:ed|ing|ation|led|ling)?\b|\bcounsel my order\b", True),
         (0.9, r"\b(?:want|like|need|wish|please|can you|could you) (?:to )?cancel\b", True),
+        (0.85, rf"\b(?:scrap|drop|call off|void|withdraw|abort|kill) (?:the|my|this|that) {_ITEM}\b", True),
         (0.5, r"\b(?:do not|no longer) (?:want|need) (?:it|the order|this order|them)(?: any ?more)?\b"),
         (0.7, rf"\b(?:stop|halt) (?:the|my) {_ITEM}\b|\b(?:do not|please not) (?:ship|send) it\b"),
     )
@@ -314,6 +317,13 @@ RULES: tuple[Rule, ...] = tuple(
     + _rules(
         Intent.DISPUTE,
         (0.8, r"\b(?:not|never)\b.{0,25}\b(?:fair|enough|acceptable|reasonable)\b"),
+        # "I paid eighty nine, not sixty": an amount corrected.
+        (
+            0.85,
+            r"\b(?:paid|pay|charged|cost|price was|it was)\b.{0,30}\bnot (?:\d+|(?:one|two|three|four|five|"
+            r"six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+            r"hundred)\w*)\b",
+        ),
         (
             0.85,
             r"\bnot (?:a |an |the |just |only )?(?:coupon|voucher|credit|\w+ (?:euros?|dollars?|pounds?))\b",
@@ -355,7 +365,9 @@ RULES: tuple[Rule, ...] = tuple(
         Intent.DENY,
         (
             0.85,
-            r"^(?:no|nope|nah|no no|negative|not really|not quite|not exactly|wrong|incorrect|no way|"
+            # "No refund has shown up" is a statement about the refund, not a no.
+            r"^(?:no(?! (?:refund|money|parcel|package|order|delivery|item|update|news|reply|email)\b)|"
+            r"nope|nah|no no|negative|not really|not quite|not exactly|wrong|incorrect|no way|"
             r"not at all|i do not think so|not that one|never mind)\b",
         ),
         (0.8, r"\bthat is (?:wrong|not right|incorrect|not correct|not it|not mine|not true|not the one)\b"),
