@@ -230,6 +230,7 @@ CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.REFUND_STATUS, 0.8, (REFUND, PROMISED), (COMPLAIN, AMOUNT)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, WAIT), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, WHERE), (REFUND,)),
+    ConceptRule(Intent.ORDER_STATUS, 0.5, (WAIT, WHERE), (REFUND, CUSTOMS)),
     ConceptRule(Intent.ORDER_STATUS, 0.7, (PARCEL, LATE), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.45, (LATE,), (REFUND,)),
     ConceptRule(Intent.REFUND_STATUS, 0.75, (REFUND, ABOUT)),

@@ -97,6 +97,8 @@ RULES: tuple[Rule, ...] = tuple(
         (0.8, r"\bwhat is (?:happening|going on) with (?:my|the|our|this)\b|\bwhat happened to (?:my|the)\b"),
         (0.7, r"\bnothing (?:has |have )?(?:arrived|come|turned up|shown up)\b"),
         (0.7, rf"\b{_ITEM} (?:is|are) (?:coming|arriving|on (?:its|it is|the) way)\b"),
+        # Non-native questions drop the auxiliary: "when it come?", "when arrive my package?"
+        (0.75, r"\bwhen (?:it|they|my \w+|the \w+|arrive|come) (?:comes?|arrives?|coming|arriving|my|the)\b"),
         # The question's word order: "why hasn't my order been delivered?"
         (
             0.75,
