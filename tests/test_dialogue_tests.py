@@ -164,3 +164,15 @@ def test_shipped_dialogues_pass(path):
     outcomes = [run_conversation(c) for c in load_dialogue_tests(path)]
     failed = [format_outcome(o) for o in outcomes if not o.passed]
     assert not failed, "\n".join(failed)
+
+
+def test_only_runs_the_conversations_whose_name_matches(tmp_path, capsys):
+    body = _MUGS % "[]" + """
+  - name: other
+    store: demo
+    turns: [{say: "hello"}]
+"""
+    path = _write(tmp_path, body)
+    assert main(["dialogues", str(path), "--only", "oth"]) == 0
+    out = capsys.readouterr().out
+    assert "PASS t.yaml: other" in out and "mugs" not in out and "1 passed, 0 failed" in out
