@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from intents.entities import extract_entities
 from intents.lexicon import CONCEPT_RULES, DAMPERS, stemmed_turn
 from intents.spoken_intents import RULES, Rule
+from intents.spoken_repair import REPAIR_RULES
 from intents.types import Entities, Intent, IntentResult
 
 _DIALOGUE_ACTS = frozenset({Intent.AFFIRM, Intent.DENY, Intent.GOODBYE, Intent.GREET})
@@ -99,7 +100,7 @@ def score_intents(text: str) -> list[ScoredIntent]:
     """Every intent with evidence, best first (exposed for tests and tuning)."""
     norm = normalise(text)
     missing: dict[Intent, float] = {}
-    for rule in RULES:
+    for rule in RULES + REPAIR_RULES:
         weight = _rule_weight(rule, norm)
         if weight:
             missing[rule.intent] = missing.get(rule.intent, 1.0) * (1.0 - weight)
