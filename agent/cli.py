@@ -1,4 +1,4 @@
-"""The ``voice-agent`` command: serve, talk, chat, simulate, store, bench."""
+"""The ``voice-agent`` command: serve, talk, chat, dialogues, intents-eval, simulate, store, bench."""
 
 from __future__ import annotations
 
@@ -63,6 +63,19 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from agent.chat import run_chat
 
     return run_chat(args.db_url, agent_config=_config(args))
+
+
+def cmd_dialogues(args: argparse.Namespace) -> int:
+    from agent.dialogue_runner import run_files
+
+    return run_files([Path(p) for p in args.files], sys.stdout, _config(args), only=args.only)
+
+
+def cmd_intents_eval(args: argparse.Namespace) -> int:
+    from benchmarks.intents_eval import SPLITS, run_eval
+
+    run_eval(args.split or SPLITS, sys.stdout, show_errors=not args.no_errors)
+    return 0
 
 
 def cmd_store(args: argparse.Namespace) -> int:
@@ -206,6 +219,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="store URL (default: $VOICE_AGENT_DB_URL or sqlite:///var/voice-agent.db)")
     p.add_argument("--config", help="config YAML (e.g. an llm: section)")
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("dialogues", help="run scripted text conversations (dialogue tests) from YAML files")
+    p.add_argument("files", nargs="+", help="dialogue-test YAML files (format: README, 'Dialogue tests')")
+    p.add_argument("--only", metavar="TEXT", help="run only the conversations whose name contains TEXT")
+    p.add_argument("--config", help="config YAML (e.g. an llm: section)")
+    p.set_defaults(func=cmd_dialogues)
+
+    p = sub.add_parser("intents-eval", help="intent accuracy on the labelled corpus, per split, every error")
+    p.add_argument("--split", action="append", choices=("train", "dev", "test"),
+                   help="a split to evaluate (repeatable; default: all three)")
+    p.add_argument("--no-errors", action="store_true", help="print the accuracy only")
+    p.set_defaults(func=cmd_intents_eval)
 
     p = sub.add_parser("store", help="fill the order store")
     p.add_argument("--db-url", default=os.environ.get("VOICE_AGENT_DB_URL"))

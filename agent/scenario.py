@@ -45,6 +45,7 @@ from pydantic import (
 )
 
 from agent.audio_files import AudioFileError, check_wav
+from intents.types import Intent
 
 __all__ = [
     "DEFAULT_AFTER_AGENT_SILENCE_MS",
@@ -61,13 +62,7 @@ DEFAULT_AFTER_AGENT_SILENCE_MS = 600
 
 # The intents a scenario may expect (issue 3, "Understanding"); a typo here would otherwise make a
 # benchmark silently compare against an intent the agent can never produce.
-INTENTS = frozenset(
-    {
-        "order_status", "customs_delay", "delivered_not_received", "damaged_item", "wrong_item",
-        "return_request", "refund_status", "cancel_order", "change_address", "human_agent",
-        "affirm", "deny", "goodbye", "greet", "other",
-    }
-)  # fmt: skip
+INTENTS = frozenset(i.value for i in Intent)
 
 
 class ScenarioError(ValueError):

@@ -13,17 +13,24 @@ import re
 from dataclasses import dataclass
 
 from intents.entities import extract_entities
+from intents.lexicon import CONCEPT_RULES, DAMPERS, stemmed_turn
 from intents.spoken_intents import RULES, Rule
+from intents.spoken_repair import REPAIR_RULES
 from intents.types import Entities, Intent, IntentResult
 
 _DIALOGUE_ACTS = frozenset({Intent.AFFIRM, Intent.DENY, Intent.GOODBYE, Intent.GREET})
 _TASK_THRESHOLD = 0.5  # a task this sure outranks a "yes"/"no" said with it
 _ACT_DAMPING = 0.5
 _MIN_SCORE = 0.3  # below this we don't claim to know the intent
+_LONG_TURN_WORDS = 10  # a turn longer than this is not a bare yes, no or hello
+_LONG_ACT_DAMPING = 0.3
+
+_SHORT_ACTS = frozenset({Intent.AFFIRM, Intent.DENY, Intent.GREET})
 _NEGATED_WEIGHT = 0.2  # "I don't want to cancel", "it's not broken"
 # Tie-break: the more specific problem first, generic order status last.
 _PRIORITY = (
-    Intent.DELIVERED_NOT_RECEIVED, Intent.CUSTOMS_DELAY, Intent.REFUND_STATUS, Intent.DAMAGED_ITEM,
+    Intent.DISPUTE, Intent.CALLBACK_REQUEST, Intent.DELIVERED_NOT_RECEIVED, Intent.CUSTOMS_DELAY,
+    Intent.REFUND_STATUS, Intent.DAMAGED_ITEM,
     Intent.WRONG_ITEM, Intent.CANCEL_ORDER, Intent.CHANGE_ADDRESS, Intent.RETURN_REQUEST,
     Intent.HUMAN_AGENT, Intent.ORDER_STATUS, Intent.GOODBYE, Intent.DENY, Intent.AFFIRM, Intent.GREET,
 )  # fmt: skip
@@ -32,6 +39,9 @@ _CONTRACTIONS = (
     (r"\b(where|what|that|it|there|who|how|he|she)'?s\b", r"\1 is"),
     (r"\b(do|does|did|has|have|is|was|were|are|could|would|should)n'?t\b", r"\1 not"),
     (r"\bwon'?t\b", "will not"),
+    (r"\b(it|that|he|she|they|you|we|there|this)'ll\b", r"\1 will"),
+    (r"\b(they|we)'re\b", r"\1 are"),
+    (r"\b(you|they|we)'ve\b", r"\1 have"),
     (r"\bcan'?t\b", "cannot"),
     (r"\bi'm\b|\bim\b", "i am"),
     (r"\bi'd\b", "i would"),
@@ -39,6 +49,13 @@ _CONTRACTIONS = (
     (r"\bi'll\b", "i will"),
     (r"\byou're\b", "you are"),
     (r"\bcolour\b", "color"),
+    # Whisper mishearings of the domain's key words, by sound ("change the dress" = address).
+    (r"\b(change|update|correct|fix|edit) (?:the|my|a) dress\b", r"\1 the address"),
+    (r"\bcounsel+(?:ed|ing)?\b|\bcancer(?= (?:my|the|it|this|that|an|our) )", "cancel"),
+    (r"\bcostumes?\b", "customs"),
+    (r"\b(?:oda|odor|odour)\b", "order"),
+    (r"\b(?:wear|ware|were) (?=is |are )", "where "),
+    (r"\bre fund(s|ed)?\b", r"refund\1"),
 )
 _CONTRACTION_RES = tuple((re.compile(p), r) for p, r in _CONTRACTIONS)
 _NOT_WORDS = re.compile(r"[^a-z0-9' ]+")
@@ -83,13 +100,26 @@ def score_intents(text: str) -> list[ScoredIntent]:
     """Every intent with evidence, best first (exposed for tests and tuning)."""
     norm = normalise(text)
     missing: dict[Intent, float] = {}
-    for rule in RULES:
+    for rule in RULES + REPAIR_RULES:
         weight = _rule_weight(rule, norm)
         if weight:
             missing[rule.intent] = missing.get(rule.intent, 1.0) * (1.0 - weight)
+    turn = stemmed_turn(norm)
+    for concept_rule in CONCEPT_RULES:
+        if concept_rule.fires(turn):
+            missing[concept_rule.intent] = missing.get(concept_rule.intent, 1.0) * (1.0 - concept_rule.weight)
     scores = {intent: 1.0 - rest for intent, rest in missing.items()}
-    if any(s >= _TASK_THRESHOLD for i, s in scores.items() if i not in _DIALOGUE_ACTS):
+    for concept, damped, factor in DAMPERS:
+        if turn.has(concept):
+            scores = {i: v * factor if i in damped else v for i, v in scores.items()}
+    task = max((s for i, s in scores.items() if i not in _DIALOGUE_ACTS), default=0.0)
+    # A yes, no or hello is short; in a long turn ("yeah hi, um, I'm calling because ...") the
+    # opening word is a filler, so any task named in it wins.
+    long_turn = len(norm.split()) > _LONG_TURN_WORDS
+    if task >= _TASK_THRESHOLD:
         scores = {i: s * _ACT_DAMPING if i in _DIALOGUE_ACTS else s for i, s in scores.items()}
+    if long_turn:
+        scores = {i: s * _LONG_ACT_DAMPING if i in _SHORT_ACTS else s for i, s in scores.items()}
     ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 6), _PRIORITY.index(kv[0])))
     return [ScoredIntent(intent, score) for intent, score in ranked]
 

@@ -22,7 +22,7 @@ _NOT_RECEIVED = (
 )
 _DAMAGE = (
     r"(?:broken|broke|damaged|damage|crushed|crashed|cracked|smashed|shattered|dented|torn|ripped|leaking|"
-    r"leaked|leaks|spilled|spilt|scratched|bent|snapped|destroyed|ruined|squashed|burst|chipped)"
+    r"leaked|leaks|spilled|spilt|scratched|scratch|scratches|bent|snapped|destroyed|ruined|squashed|burst|chipped)"
 )
 _WRONG_THING = (
     r"(?:items?|products?|color|size|model|thing|one|stuff|style|version|shoes?|shirt|dress|flavou?r|"
@@ -30,7 +30,7 @@ _WRONG_THING = (
 )
 _PERSON = (
     r"(?:person|human|someone|somebody|agent|representative|rep|manager|supervisor|operator|real|people|"
-    r"staff|man|woman|employee|colleague|anyone|anybody)"
+    r"staff|man|woman|employee|colleague|anyone|anybody|team|member of (?:your |the )?(?:team|staff))s?"
 )
 
 
@@ -62,8 +62,8 @@ RULES: tuple[Rule, ...] = tuple(
         (0.6, r"\btell me where (?:my|the|our|this) (?!refund|money)\w+(?: \w+)? (?:is|are)\b"),
         (
             0.8,
-            r"\bwhen (?:my|the|our|it|this)\b.{0,30}\b(?:will|would|is going to|is gonna) (?:arrive|come|"
-            r"get here|be delivered|be here|ship)\b",
+            r"\bwhen (?:my|the|our|it|this|they)\b.{0,30}\b(?:will|would|is going to|is gonna|should) "
+            r"(?:arrive|come|get here|be delivered|be here|ship|show up|turn up|reach me)\b",
         ),
         (0.7, r"\b(?:has not|have not|did not|is not|not|never) (?:yet )?(?:shipped|been sent|dispatched)\b"),
         (0.8, r"\b(?:where|what happened to)\b.{0,40}\b(?:i|we) (?:bought|ordered|purchased|paid for)\b"),
@@ -87,6 +87,24 @@ RULES: tuple[Rule, ...] = tuple(
             rf"\b(?:is|has) (?:it|my {_ITEM}|the {_ITEM}) (?:on (?:its|the) way|been shipped|shipped|coming)",
         ),
         (0.75, rf"\bcheck (?:on )?(?:my|the|an) {_ITEM}"),
+        (
+            0.8,
+            r"\b(?:is|are|has|have|did) (?:my|the|it|this|our|they)\b(?: \w+){0,3} (?:been )?"
+            r"(?:coming|dispatched|posted|mailed|gone out|go out|left the warehouse|"
+            r"on (?:its|it is|their|the) way|"
+            r"out for delivery|arriving|being delivered|going to (?:arrive|come)|shipped|sent)\b",
+        ),
+        (0.8, r"\bwhat is (?:happening|going on) with (?:my|the|our|this)\b|\bwhat happened to (?:my|the)\b"),
+        (0.7, r"\bnothing (?:has |have )?(?:arrived|come|turned up|shown up)\b"),
+        (0.7, rf"\b{_ITEM} (?:is|are) (?:coming|arriving|on (?:its|it is|the) way)\b"),
+        # Non-native questions drop the auxiliary: "when it come?", "when arrive my package?"
+        (0.75, r"\bwhen (?:it|they|my \w+|the \w+|arrive|come) (?:comes?|arrives?|coming|arriving|my|the)\b"),
+        # The question's word order: "why hasn't my order been delivered?"
+        (
+            0.75,
+            r"\b(?:has|have|is|was) not (?:my|the|our|this)\b(?: \w+){0,2} (?:been |yet )?"
+            r"(?:delivered|shipped|arrived|sent|dispatched|come)\b",
+        ),
     )
     + _rules(
         Intent.CUSTOMS_DELAY,
@@ -99,6 +117,7 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (0.85, r"\b(?:import|customs?) (?:duty|duties|tax|taxes|fee|fees|charge|charges)\b"),
         (0.6, r"\bduties\b|\bclearance\b"),
+        (0.7, r"\bimport\b|\binspection\b"),
     )
     + _rules(
         Intent.DELIVERED_NOT_RECEIVED,
@@ -113,8 +132,12 @@ RULES: tuple[Rule, ...] = tuple(
             r"\b(?:not|nothing|no package|no parcel) (?:in|at|on) (?:my|the) (?:mailbox|letterbox|door|porch|"
             r"doorstep|house|building)",
         ),
-        (0.6, r"\b(?:stolen|someone took|somebody took|stole)\b"),
-        (0.8, r"\bdelivered to (?:the )?wrong (?:address|house|person|door|place)"),
+        (0.6, r"\b(?:stolen|stole|(?:someone|somebody)(?: \w+){0,2} (?:took|taken|take))\b"),
+        (
+            0.8,
+            r"\b(?:delivered|went|gone|left|dropped|taken|given) (?:it )?(?:to|at) (?:the )?(?:wrong|another|"
+            r"a different) (?:address|house|person|door|place|flat|building|neighbou?r)",
+        ),
     )
     + _rules(
         Intent.DAMAGED_ITEM,
@@ -149,8 +172,15 @@ RULES: tuple[Rule, ...] = tuple(
         (0.8, rf"\b(?:different|another) {_WRONG_THING} (?:than|from|to) (?:what|the one)"),
         (
             0.75,
-            r"\b(?:i|we) (?:ordered|asked for|bought) (?:a |an |the )?\w+(?: \w+)? (?:but|and) "
-            r"(?:got|received|you sent|they sent|it is|it was)",
+            r"\b(?:i|we) (?:ordered|asked for|bought) (?:a |an |the )?\w+(?: \w+)? "
+            r"(?:but (?:i )?(?:got|received|you sent|they sent|it is|it was)|and (?:i )?(?:got|received|you "
+            r"sent|they sent))",
+        ),
+        (
+            0.8,
+            # not "it is wrong": said to "is that right?", that is a no
+            rf"\b(?:{_ITEM}|{_WRONG_THING}|everything) (?:is|was|are|were) "
+            r"(?:all |completely )?wrong\b",
         ),
         (0.5, r"\b(?:mixed up|mix up|mistake)\b"),
     )
@@ -163,15 +193,22 @@ RULES: tuple[Rule, ...] = tuple(
             True,
         ),
         (0.6, r"\breturn(?:ing|ed|s)?\b", True),
+        (0.8, r"\b(?:send|give|take|bring|ship|post) back\b", True),
+        (
+            0.8,
+            r"\b(?:change|exchange|swap|trade) (?:it |this |them |these )?for "
+            r"(?:a |an |another |other |the )?(?:\w+ )?(?:size|color|one|model|pair|version)\b",
+            True,
+        ),
         (
             0.9,
-            r"\b(?:want|like|need|wish|how (?:do|can) i|can i|could i|may i) "
+            r"\b(?:want|like|need|wish|how (?:do|can) i|can i|could i|may i|i could|possible to|able to) "
             r"(?:to )?(?:return|exchange|swap)\b",
             True,
         ),
         (0.6, r"\b(?:exchange|swap|replacement|replace)\b", True),
         (0.75, r"\b(?:want|like|get|need|request|ask for) (?:a |my |for a )?(?:full )?refund\b", True),
-        (0.75, r"\b(?:want|need|like|demand|give me) (?:my |the |our )?money back\b", True),
+        (0.75, r"\b(?:want|need|like|demand|give me|get|have|receive) (?:my |the |our )?money back\b", True),
         (0.6, r"\b(?:does not|do not|did not) fit\b|\btoo (?:small|big|large|tight|loose|short|long)\b"),
         (0.5, r"\b(?:do not|did not) (?:like|want|need) (?:it|them|this)\b"),
         (0.45, r"\bchanged my mind\b"),
@@ -213,19 +250,46 @@ RULES: tuple[Rule, ...] = tuple(
     + _rules(
         Intent.CANCEL_ORDER,
         (0.8, r"\bcancel+(?:ed|ing|ation|led|ling)?\b|\bcounsel my order\b", True),
+        (0.9, r"\b(?:want|like|need|wish|please|can you|could you) (?:to )?cancel\b", True),
+        (0.85, rf"\b(?:scrap|drop|call off|void|withdraw|abort|kill) (?:the|my|this|that) {_ITEM}\b", True),
         (0.5, r"\b(?:do not|no longer) (?:want|need) (?:it|the order|this order|them)(?: any ?more)?\b"),
         (0.7, rf"\b(?:stop|halt) (?:the|my) {_ITEM}\b|\b(?:do not|please not) (?:ship|send) it\b"),
     )
     + _rules(
         Intent.CHANGE_ADDRESS,
-        (0.9, r"\b(?:change|update|correct|fix|edit|modify|amend)\b.{0,25}\baddress\b", True),
+        (
+            0.9,
+            r"\b(?:change|update|correct|fix|edit|modify|amend)\b.{0,25}\b(?:address|postcode|post code|"
+            r"zip code|zip|street name|house number|flat number)\b",
+            True,
+        ),
+        (
+            0.85,
+            r"\b(?:deliver|send|sent|ship|go|goes)\w* (?:it |them )?(?:to )?(?:somewhere|someplace) else\b",
+        ),
+        (
+            0.9,
+            r"\b(?:change|update|correct) (?:where|the place) (?:it|they|my \w+|the \w+) "
+            r"(?:is|are|will be|goes|go)(?: being)?(?: delivered| sent| going| shipped)?\b",
+            True,
+        ),
         (0.6, r"\b(?:new|different|another|other|correct|right) (?:delivery |shipping )?address\b"),
         (0.55, r"\bwrong address\b"),
-        (0.9, r"\b(?:gave|put|entered|typed|used|wrote|made a mistake in)\b.{0,15}\b(?:wrong )?address\b"),
+        (
+            0.85,
+            r"\baddress\b(?: \w+){0,4} (?:wrong|mistake|typo|incorrect|error|out of date)\b|"
+            r"\b(?:mistake|typo|error) in (?:the |my )?address\b",
+        ),
+        (
+            0.9,
+            r"\b(?:gave|put|entered|typed|used|wrote|made a mistake in)\b.{0,15}\b(?:wrong )?(?:address|"
+            r"postcode|post code|zip code|zip|house number|street)\b",
+        ),
         (0.6, r"\b(?:i|we) (?:have )?(?:just )?moved\b"),
         (
             0.7,
-            r"\b(?:deliver|send|ship|redirect|reroute)\b.{0,20}\b(?:to|at) (?:my|a|the|another) "
+            r"\b(?:deliver|send|sent|ship|redirect|reroute)(?:ed|ing|s)?\b.{0,20}\b(?:to|at) "
+            r"(?:my|a|the|another) "
             r"(?:office|work|new|different|neighbou?r|mother|mom|parents|friend|other)",
         ),
         (0.3, r"\baddress\b"),
@@ -238,6 +302,17 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (0.7, r"\b(?:human|real person|live (?:agent|person)|representative|operator|supervisor|manager)\b"),
         (0.8, r"\btransfer me\b|\bput me through\b|\bconnect me\b"),
+        (
+            0.85,
+            r"\b(?:not|never|stop)\b(?: \w+){0,3} (?:talk|speak|chat)(?:ing)? (?:to|with) "
+            r"(?:a |an |this |your |the )?(?:robot|bot|machine|computer|recording)\b",
+        ),
+        (0.9, r"^(?:an? )?(?:agent|human|operator|representative|person|someone)(?: please)?$"),
+        (
+            0.85,
+            r"\b(?:have|get|want|need|give me) (?:me |us )?(?:a |an |to )?(?:real )?"
+            r"(?:person|human|agent|representative)\b",
+        ),
         (0.6, r"\bare you (?:a )?(?:robot|bot|machine|computer|ai|real|recording)\b"),
         (0.35, r"\bcustomer (?:service|support|care)\b"),
     )
@@ -247,33 +322,46 @@ RULES: tuple[Rule, ...] = tuple(
             0.85,
             r"^(?:yes|yeah|yep|yup|yea|ya|yah|sure|correct|right|exactly|absolutely|definitely|of course|"
             r"ok|okay|alright|all right|affirmative|uh huh|mm hmm|mhm|please do|go ahead|sounds good|"
-            r"perfect|great|indeed|certainly|i do(?! not)|you got it|that would be great|fine|please)\b",
+            r"perfect|great|indeed|certainly|i do(?! not)|you got it|that would be great|fine|"
+            r"please(?= do| go| yes|$))\b",
         ),
-        (0.8, r"\b(?:that is|it is|thats) (?:right|correct|it|the one|true|mine)\b"),
+        (0.8, r"^(?:that|it) (?:works|suits me|is fine|is great|is perfect|sounds (?:good|great|fine))\b"),
+        # "It's the one with the blue box" describes; "that's the one" confirms.
+        (0.8, r"\b(?:that is|it is|thats) (?:right|correct|it|the one|true|mine)(?: \w+){0,2}$"),
     )
     + _rules(
         Intent.DENY,
         (
             0.85,
-            r"^(?:no|nope|nah|no no|negative|not really|not quite|not exactly|wrong|incorrect|no way|"
+            # "No refund has shown up" is a statement about the refund, not a no.
+            r"^(?:no(?! (?:refund|money|parcel|package|order|delivery|item|update|news|reply|email)\b)|"
+            r"nope|nah|no no|negative|not really|not quite|not exactly|wrong|incorrect|no way|"
             r"not at all|i do not think so|not that one|never mind)\b",
         ),
         (0.8, r"\bthat is (?:wrong|not right|incorrect|not correct|not it|not mine|not true|not the one)\b"),
         (0.8, r"\bthat is (?:the |a )?wrong (?:order )?(?:number|id|email|code|date|name)\b"),
-        (0.6, r"^(?:i do not|i did not|it is not|it was not)\b"),
+        (
+            0.8,
+            r"\b(?:that|it) is not (?:my|the right|the correct) (?:order |phone )?"
+            r"(?:number|email|order|postcode|name|address)\b",
+        ),
+        # "I don't know my order number" is not a no.
+        (0.6, r"^(?:i do not|i did not|it is not|it was not)\b(?! know| remember| understand| see| have)"),
     )
     + _rules(
         Intent.GOODBYE,
         (
             0.9,
-            r"\b(?:bye|goodbye|good bye|bye bye|see you|see ya|take care|have a (?:nice|good|great) "
+            r"\b(?:bye|goodbye|good bye|bye bye|see you|see ya|take care|"
+            r"have a (?:nice|good|great|lovely|wonderful) "
             r"(?:day|one|evening|night|weekend))\b",
         ),
         (
             0.9,
-            r"\b(?:that is all|that is it for (?:now|today)|nothing else|that will be all|i am done|"
-            r"that is everything|no more questions)\b",
+            r"\b(?:that is all(?! right)|that is it for (?:now|today)|nothing (?:else|more)|that will be all|"
+            r"i am done|that is everything|no more questions)\b",
         ),
+        (0.9, r"^no(?: no)? that is it\b|\bthat is it (?:thanks|thank you|cheers|bye)\b"),
         (0.6, r"^(?:ok |okay |great |perfect )?(?:thanks|thank you|cheers)(?: so much| very much| a lot)?$"),
     )
     + _rules(
