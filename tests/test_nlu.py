@@ -202,10 +202,12 @@ def test_fast_enough() -> None:
         "at example dot com, postcode S W one A one A A"
     )
     understand(text)  # compile caches
-    start = time.perf_counter()
+    # CPU time of this thread, not wall time: other processes on a shared 2-core machine must not
+    # decide the outcome (the budget is the dialogue's 5 ms of work per utterance).
+    start = time.thread_time()
     for _ in range(50):
         understand(text)
-    assert (time.perf_counter() - start) / 50 < 0.005
+    assert (time.thread_time() - start) / 50 < 0.005
 
 
 @pytest.mark.parametrize(
