@@ -90,8 +90,9 @@ async def _sipp(target: str, scenario: list[str], workdir: Path) -> bool:
         cwd=calldir, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     ok = await proc.wait() == 0
     if not ok:  # what sipp saw, for the log of this process
-        errors = "".join(p.read_text(errors="replace") for p in calldir.glob("*_errors.log"))
-        print(f"CALL FAILED ({' '.join(scenario[-1:])}): {errors[-600:]}", flush=True)
+        text = "".join(p.read_text(errors="replace") for p in calldir.glob("*_errors.log"))
+        errors = " ".join(text.split())
+        print(f"CALL FAILED ({Path(scenario[-1]).name}): {errors[-600:]}", flush=True)
     return ok
 
 
@@ -115,8 +116,14 @@ async def _round(host: Any, calls: int, workdir: Path) -> tuple[int, int]:
         results.append(await _sipp(target, dtmf if i % 2 else plain, workdir))
     at_once = [asyncio.create_task(_sipp(target, held if i % 2 else plain, workdir))
                for i in range(calls - in_row)]
-    # Stop the server while the last calls may still be on the line: the stop path hangs them up.
-    await asyncio.sleep(1.5)
+    # Stop the server while the held calls are on the line: the stop path hangs them up. Wait
+    # until they are answered (a stop during call set-up fails the caller by design, not by fault).
+    held_calls = (calls - in_row) // 2
+    for _ in range(200):
+        if len(host.calls) >= held_calls:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
     stop.set()
     await asyncio.wait_for(server, timeout=20)
     results += await asyncio.gather(*at_once)
