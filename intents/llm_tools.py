@@ -20,11 +20,13 @@ from typing import Any
 
 from intents import policy_common as common
 from intents import policy_orders as orders
+from intents import policy_remedy as rem
 from intents import policy_solve as solve
 from intents.dialogue_store import OrderStore
 from intents.entities import extract_entities, match_order_id
 from intents.llm_tool_specs import NOT_VERIFIED, REMEDIES, SITUATIONS, STORE_DOWN, TOOL_SPECS
 from intents.policy import PROBLEMS
+from intents.policy_callback import zone_of_text
 from intents.policy_config import DialogueConfig
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.policy_verify import contact_matches
@@ -165,11 +167,23 @@ class CallTools:
             return {"status": "refused", "error": "unknown_reason", "reasons": list(SITUATIONS)}
         turn = self._turn(problem, facts)
         earlier = facts.has(kind)
-        if earlier is not None:
+        switch = kind == "refund" and rem.reship_unfulfilled(facts, turn.now, self.config)
+        if earlier is not None and not switch:
             return {"status": "already_done", **_change_json(earlier.kind, earlier.amount, facts, turn)}
+        # The same precondition check as the rule-based policy, before anything else.
+        check_kind = "cancel" if problem is Intent.CANCEL_ORDER and kind == "refund" else kind
+        check = rem.check_remedy(check_kind, problem, facts, turn.now, self.config)
+        if not check.allowed:
+            return {"status": "refused", "error": str(check.refusal), "why": rem.refusal_text(check.refusal),
+                    **self._policy_view(facts, problem)}
         decision, requests = self._decide(facts, problem, kind)
         if requests is None:
             return {"status": "refused", "error": "policy", **self._policy_view(facts, problem)}
+        if args.get("confirmed") is not True:
+            money = tuple(r for r in requests if r.kind in rem.MONEY_KINDS)
+            summary = rem.describe(money, facts, self.config)
+            return {"status": "confirm_first", "say": f"{summary} {rem.CONFIRM_QUESTION}",
+                    "next": "Ask the caller; after a yes call request_remedy again with confirmed true."}
         try:
             made = self.persist(requests)
         except Exception as exc:  # noqa: BLE001 - a broken store must not end the call
@@ -191,14 +205,21 @@ class CallTools:
                 facts = self.store.order_facts(self.last_order)
             except Exception:  # noqa: BLE001 - escalate without the order
                 facts = None
+        phone = re.sub(r"[^\d+]", "", str(args.get("phone") or ""))[:20]
+        city = str(args.get("city") or "")[:80]
         state = DialogueState(
-            order_id=facts.id if facts else None, verified=facts is not None, escalated=self.escalated
+            order_id=facts.id if facts else None, verified=facts is not None, escalated=self.escalated,
+            callback_number=phone if len(phone) >= 7 else "",
+            callback_tz=(zone_of_text(city) or "") if city else "",
         )
         turn = Turn(
             text="", understood=IntentResult(Intent.HUMAN_AGENT, 1.0), now=self.now(),
             orders=(facts,) if facts else (),
         )  # fmt: skip
         decision = common.escalate(state, turn, self.config)
+        if decision.state.stage in (Stage.AWAIT_CALLBACK_NUMBER, Stage.AWAIT_TIME_ZONE):
+            return {"status": "need_details", "ask": decision.text,
+                    "next": "Ask this, then call escalate_to_human again with phone and/or city."}
         if not decision.requests:
             return {"status": "already_booked", "say": _strip_anything_else(decision.text)}
         requests = tuple(
@@ -233,10 +254,10 @@ class CallTools:
         """The rule-based policy's decision for ``problem`` when the caller picks ``kind``: the
         decision and every change it makes, or None when the policy doesn't do ``kind`` here."""
         turn = self._turn(problem, facts)
-        first = solve.solve(self._state(facts, problem), turn, self.config)
+        first = _agreed(solve.solve(self._state(facts, problem), turn, self.config), turn)
         base = first.requests
         if first.state.stage is Stage.CHOOSE_REMEDY and kind in first.state.options:
-            picked = solve.remedy(first.state, turn, self.config, kind)
+            picked = _agreed(solve.remedy(first.state, turn, self.config, kind), turn)
             return picked, base + picked.requests
         if first.state.stage is Stage.CONFIRM_ACTION and first.state.pending == "cancel" and kind == "refund":
             confirmed = orders.confirm(first.state, turn, self.config)
@@ -247,7 +268,8 @@ class CallTools:
 
     def _policy_view(self, facts: OrderFacts, problem: Intent) -> dict[str, Any]:
         """What the policy allows for ``problem``; its own explanation when it allows nothing."""
-        first = solve.solve(self._state(facts, problem), self._turn(problem, facts), self.config)
+        turn = self._turn(problem, facts)
+        first = _agreed(solve.solve(self._state(facts, problem), turn, self.config), turn)
         allowed = {r.kind for r in first.requests} & set(REMEDIES)
         view: dict[str, Any] = {}
         if first.state.stage is Stage.CHOOSE_REMEDY:
@@ -278,6 +300,16 @@ class CallTools:
         results = self.store.apply(requests, self.call_id, self.transcript)
         self.actions.extend(a for a, new in results if new)
         return results
+
+
+def _agreed(decision: Decision, turn: Turn) -> Decision:
+    """A rule-policy proposal as if the caller had said yes (the tool asks for the yes itself)."""
+    st = decision.state
+    if st.stage is not Stage.CONFIRM_ACTION or st.pending != "remedy":
+        return decision
+    done = replace(st, stage=Stage.ANYTHING_ELSE, pending="", proposal=(), proposal_text="")
+    return Decision(done, st.proposal_text, turn.understood.intent, decision.requests + st.proposal,
+                    confirmed=True)
 
 
 def _situation(value: Any) -> Intent | None:

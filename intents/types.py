@@ -22,6 +22,8 @@ class Intent(enum.StrEnum):
     CANCEL_ORDER = "cancel_order"
     CHANGE_ADDRESS = "change_address"
     HUMAN_AGENT = "human_agent"
+    DISPUTE = "dispute"
+    CALLBACK_REQUEST = "callback_request"
     AFFIRM = "affirm"
     DENY = "deny"
     GOODBYE = "goodbye"
