@@ -185,7 +185,7 @@ class RuleDialogue:
 
     def _turn(self, text: str, understood: IntentResult, keypad: bool) -> Turn:
         """Fetch what the core needs: candidates for the heard number, facts for the orders."""
-        heard = policy.heard_order_number(self.state, understood.entities)
+        heard = policy.heard_order_number(self.state, understood.entities, understood.intent)
         now = self.now()
         wanted = [oid for oid in (self.state.order_id, self.state.heard_order, *self.state.near) if oid]
         candidates: tuple[str, ...] = ()

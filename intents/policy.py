@@ -71,10 +71,16 @@ def fixed_phrases(config: DialogueConfig) -> tuple[str, ...]:
     )
 
 
-def heard_order_number(state: DialogueState, entities: Entities) -> str | None:
+def heard_order_number(
+    state: DialogueState, entities: Entities, intent: Intent = Intent.OTHER
+) -> str | None:
     """The order number the caller just said, if this turn carries one (digits only)."""
     if state.stage is Stage.AWAIT_CONTACT:
-        return None  # digits here are a phone number or a postcode
+        # Digits here are a phone number or a postcode; only "no, it's 47119" after a number that
+        # matched nothing is a corrected order number.
+        if state.order_id is None and intent is Intent.DENY and entities.order_ids:
+            return entities.order_ids[0]
+        return None
     if entities.order_ids:
         return entities.order_ids[0]
     if state.stage in (Stage.AWAIT_ORDER, Stage.CONFIRM_ORDER) and 3 <= len(entities.digits) <= 12:
@@ -205,6 +211,8 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
     facts = turn.order(s.order_id)
     if s.order_id is not None and s.order_id in turn.locked:
         return security.locked(s, turn, config)  # checked before comparing: no guessing past the limit
+    if s.order_id is None and turn.heard is not None:
+        return _on_order_number(s, turn, config)
     if intent is Intent.DENY and not gave_contact(entities, turn.text):
         s = replace(s, stage=Stage.AWAIT_ORDER, order_id=None, spell_mode=True, near=())
         return Decision(s, f"No problem. {ASK_SPELL}", intent)

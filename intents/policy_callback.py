@@ -219,7 +219,7 @@ def on_number(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
         return Decision(s, "Sorry, I didn't get the number. Please say it digit by digit, with the country "
                         "code if you're outside the UK.", turn.understood.intent)
     number = found[0]
-    plus = "+" if "+" in turn.text or number.startswith("+") else ""
+    plus = "+" if "+" in turn.text or re.search(r"\bplus\b", turn.text, re.IGNORECASE) else ""
     number = plus + re.sub(r"\D", "", number)
     return begin(replace(s, callback_number=number), turn, config, s.callback_reason)
 

@@ -187,14 +187,18 @@ def test_coupon_threshold_is_strictly_under() -> None:
     assert d.requests == () and d.state.stage is Stage.CHOOSE_REMEDY
     cheaper = order(status="delivered", total=49.99)
     d = step(at_contact(cheaper, Intent.DAMAGED_ITEM), turn(Intent.OTHER, cheaper, postcodes=("28013",)), CFG)
-    assert [r.kind for r in d.requests] == ["refund", "coupon"]
+    # proposed, not made: the caller's yes makes it
+    assert d.requests == () and d.state.stage is Stage.CONFIRM_ACTION and "Shall I go ahead?" in d.text
+    assert [r.kind for r in d.state.proposal] == ["refund", "coupon"]
+    yes = step(d.state, turn(Intent.AFFIRM, cheaper), CFG)
+    assert [r.kind for r in yes.requests] == ["refund", "coupon"] and yes.confirmed
 
 
 def test_existing_refund_is_reported_not_repeated() -> None:
     done = ChangeFacts("refund", 39.9, "EUR", "damaged", NOW - timedelta(days=1), "old-call")
     facts = order(status="delivered", changes=(done,))
     d = step(at_contact(facts, Intent.DAMAGED_ITEM), turn(Intent.OTHER, facts, postcodes=("28013",)), CFG)
-    assert d.requests == () and "already issued, yesterday" in d.text
+    assert d.requests == () and "already done: a refund of thirty-nine euros and ninety cents was issued yesterday" in d.text
 
 
 def test_goodbye_anywhere_closes_with_open_door() -> None:

@@ -70,8 +70,6 @@ def apply(
         return _cancel(session, request, order, call_id, now)
     if kind == "reverse_reship":
         return _reverse_reship(session, order, call_id)
-    if kind == "refund" and order is not None and request.amount is not None:
-        _check_refundable(session, order, request.amount)
     if kind == "address_change":
         if order is None:
             raise ActionRefused("address change needs an order")
@@ -88,6 +86,8 @@ def apply(
     found = _existing(session, kind, request.order_id, call_id)
     if found is not None:
         return _action(kind, found), False
+    if kind == "refund" and order is not None and request.amount is not None:
+        _check_refundable(session, order, request.amount)
     fields: dict[str, Any] = {
         "order_id": request.order_id,
         "amount": request.amount,
