@@ -32,6 +32,16 @@ def postcode_in(address: str, country: str) -> str | None:
     return found.group(1) if found else None
 
 
+def has_postcode(text: str, turn: Turn, country: str) -> bool:
+    """A postcode of ``country``'s format in the address as written, or as the recogniser's entities
+    read it (spoken digits: "six oh six one oh" is 60610)."""
+    e = turn.understood.entities
+    spoken = [*e.postcodes, *(e.digits[-n:] for n in range(4, 10) if len(e.digits) >= n)]
+    return postcode_in(text, country) is not None or any(
+        postcode_in(p, country) is not None for p in spoken if p
+    )
+
+
 def on_address(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     """AWAIT_ADDRESS: bounded, with a postcode of the customer's country, read back before any change."""
     intent = turn.understood.intent
@@ -47,7 +57,7 @@ def on_address(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision
         return Decision(s, "Please say the full new address, with the postcode.", intent)
     facts = turn.order(s.order_id)
     country = facts.customer.country if facts is not None else ""
-    if postcode_in(text, country) is None:
+    if not has_postcode(text, turn, country):
         return Decision(s, "I couldn't hear a valid postcode for your country in that. "
                         "Please say the full new address again, with the postcode.", intent)
     return Decision(replace(s, stage=Stage.CONFIRM_ACTION, pending="address", new_address=text),

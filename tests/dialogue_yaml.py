@@ -77,7 +77,8 @@ def run(conv: dict[str, Any], db_path: Path) -> Outcome:
             agent_lines.append(reply.text)
             out.transcript.append(f"  agent: {reply.text}")
             if turn.get("expect_intent") and reply.intent.value != turn["expect_intent"]:
-                out.failures.append(f"{line!r}: intent {reply.intent.value}, expected {turn['expect_intent']}")
+                want = turn["expect_intent"]
+                out.failures.append(f"{line!r}: intent {reply.intent.value}, expected {want}")
             for pat in turn.get("must_say") or []:
                 if not re.search(pat, reply.text):
                     out.failures.append(f"reply to {line!r} lacks {pat!r}")
@@ -103,7 +104,8 @@ def run(conv: dict[str, Any], db_path: Path) -> Outcome:
             want = list(expect["actions"])
             ok = len(made) == len(want) and all(_matches(w, m) for w, m in zip(want, made, strict=True))
             if not ok:
-                out.failures.append(f"changes {[(m.kind, m.order_id, m.amount) for m in made]}, expected {want}")
+                got = [(m.kind, m.order_id, m.amount) for m in made]
+                out.failures.append(f"changes {got}, expected {want}")
     finally:
         store.dispose()
     return out

@@ -210,7 +210,8 @@ def test_human_gets_escalation_and_callback_in_caller_time(store: Store) -> None
 
 
 def test_human_before_verification_reveals_nothing(store: Store) -> None:
-    _, r = talk(store, "get me a human", "it's plus four four seven seven zero zero nine zero zero one two three")
+    number = "it's plus four four seven seven zero zero nine zero zero one two three"
+    _, r = talk(store, "get me a human", number)
     assert "What number" in r[1].text  # no caller id here: the number is asked, never assumed
     assert kinds(r) == ["escalation", "callback"]
     assert r[2].actions[0].order_id is None and "ending one two three" in r[2].text

@@ -198,7 +198,8 @@ def test_existing_refund_is_reported_not_repeated() -> None:
     done = ChangeFacts("refund", 39.9, "EUR", "damaged", NOW - timedelta(days=1), "old-call")
     facts = order(status="delivered", changes=(done,))
     d = step(at_contact(facts, Intent.DAMAGED_ITEM), turn(Intent.OTHER, facts, postcodes=("28013",)), CFG)
-    assert d.requests == () and "already done: a refund of thirty-nine euros and ninety cents was issued yesterday" in d.text
+    assert d.requests == ()
+    assert "already done: a refund of thirty-nine euros and ninety cents was issued yesterday" in d.text
 
 
 def test_goodbye_anywhere_closes_with_open_door() -> None:

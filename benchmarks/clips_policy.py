@@ -1,0 +1,19 @@
+"""Clips for the policy's confirmation step: "Yes, please." in the voices of the callers whose
+scenarios now hear "Shall I go ahead?" before money moves (the other voices already had one), and
+the store-down caller's answer to "which city or country are you in?"."""
+
+from __future__ import annotations
+
+from benchmarks.clip_specs import Sound, Speech
+
+YES_PLEASE = "Yes, please."
+
+CLIPS: list[Speech | Sound] = [
+    Speech("customs-refund-yes-please", YES_PLEASE, "en-029", 150),
+    Speech("damaged-yes-please", YES_PLEASE, "en-us-nyc", 165),
+    Speech("not-received-yes-please", YES_PLEASE, "en-gb-scotland", 160),
+    Speech("wrong-item-yes-please", YES_PLEASE, "en-029", 155),
+    Speech("barge-in-yes-please", YES_PLEASE, "en-gb-x-rp", 150),
+    # store-down: a +1 caller id spans several time zones, so the agent asks where the caller is
+    Speech("store-down-city", "I'm in New York.", "en-us-nyc", 150),
+]
