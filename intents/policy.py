@@ -116,7 +116,7 @@ def _route(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
         return callback.on_number(s, turn, config)  # digits here are a phone number, not a problem
     if intent is Intent.HUMAN_AGENT:
         return common.escalate(s, turn, config)
-    if intent is Intent.CALLBACK_REQUEST:
+    if repair.asks_callback(turn) and s.stage not in (Stage.OFFER_HUMAN, Stage.OFFER_CALLBACK):
         return common.escalate(s, turn, config, reason="caller asked for a callback")
     if s.stage in _AFTER_OUTCOME and intent not in PROBLEMS and repair.is_dispute(turn):
         return repair.dispute(s, turn, config)
@@ -138,9 +138,10 @@ def _on_problem(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
     if s.problem is not None and intent in PROBLEMS:
         if s.verified and s.order_id is not None:
             return solve.solve(s, turn, config)
+        sorry = "I'm sorry about all this trouble. " if repair.is_angry(turn.text) else ""
         return Decision(
             replace(s, stage=Stage.AWAIT_ORDER),
-            f"So {RESTATE[s.problem]}. I'll look at it right now. {ASK_ORDER}",
+            f"{sorry}So {RESTATE[s.problem]}. I'll look at it right now. {ASK_ORDER}",
             intent,
         )
     if s.verified:

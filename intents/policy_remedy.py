@@ -231,7 +231,7 @@ def propose(
         )
     what = describe(checked, facts, config)
     if any(r.kind == "reverse_reship" for r in checked):
-        what = "Since the replacement hasn't left our warehouse yet, " + what[0].lower() + what[1:]
+        what = "Since the replacement hasn't left our warehouse yet, " + what
         done_text = "Done. I've cancelled the replacement. " + done_text.removeprefix("Done. ")
     what = f"{what} {note}".strip()
     state = replace(s, stage=Stage.CONFIRM_ACTION, pending="remedy", proposal=checked,

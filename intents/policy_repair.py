@@ -15,6 +15,7 @@ from intents import policy_solve as solve
 from intents.policy_common import ANYTHING_ELSE, RESTATE, already, choice, offer_human, ok, store_down
 from intents.policy_config import DialogueConfig
 from intents.policy_types import Decision, DialogueState, Stage, Turn
+from intents.script import say_amount
 from intents.types import Intent
 
 # Contesting an amount or a decision, or anger at the outcome: the class, not one sentence.
@@ -32,6 +33,12 @@ _ANGER = re.compile(
     r"|(third|fourth|fifth|3rd|4th|5th) time|again and again|still (nothing|not))\b",
     re.IGNORECASE,
 )
+# Asking to be called back, in context (the NLU's CALLBACK_REQUEST label covers the same class).
+_CALLBACK = re.compile(
+    r"\b(call(ing)? me back|ring me back|phone me back|call me (later|tomorrow|another time)|a call ?back"
+    r"|callback|can (you|someone) (call|ring|phone) me)\b",
+    re.IGNORECASE,
+)
 EXAMPLES = (
     "You can say, for example: where is my parcel; my item arrived broken; I'd like to return something; "
     "or I'd like to speak to a person."
@@ -43,6 +50,13 @@ def is_dispute(turn: Turn) -> bool:
     return turn.understood.intent is Intent.DISPUTE or bool(_DISPUTE.search(turn.text))
 
 
+def asks_callback(turn: Turn) -> bool:
+    """The caller asks to be called back."""
+    return turn.understood.intent is Intent.CALLBACK_REQUEST or (
+        turn.understood.intent in (Intent.OTHER, Intent.AFFIRM) and bool(_CALLBACK.search(turn.text))
+    )
+
+
 def is_angry(text: str) -> bool:
     return bool(_ANGER.search(text)) or bool(_DISPUTE.search(text))
 
@@ -50,9 +64,16 @@ def is_angry(text: str) -> bool:
 def dispute(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     """Acknowledge, explain what was decided and why, offer a colleague with a summary; no goodbye."""
     explain = s.last_reason.strip()
-    if not explain and s.order_id is not None and s.verified:
-        facts = turn.order(s.order_id)
-        explain = (already(facts, turn, config) or "") if facts is not None else ""
+    facts = turn.order(s.order_id) if s.order_id is not None and s.verified else None
+    refund = facts.has("refund") if facts is not None else None
+    if not explain and facts is not None and refund is not None:
+        paid = say_amount(facts.total, facts.currency)
+        got = say_amount(refund.amount or 0.0, refund.currency or facts.currency)
+        full = (refund.amount or 0) >= facts.total
+        explain = (f"The refund of {got} is everything paid on this order." if full
+                   else f"The order was {paid}, and {got} of it has been refunded.")
+    elif not explain and facts is not None:
+        explain = already(facts, turn, config) or ""
     if not explain:
         explain = "I can only do what our after-sales policy allows from here."
     return Decision(
