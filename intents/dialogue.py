@@ -224,9 +224,8 @@ class RuleDialogue:
         if understood.intent not in PROBLEMS:
             return ()
         clauses = [c for c in _CLAUSES.split(text) if c and len(c.split()) >= 3]
-        found = [understood.intent]
-        if len(clauses) > 1:
-            found.extend(self._understand(c).intent for c in clauses)
+        found = [self._understand(c).intent for c in clauses] if len(clauses) > 1 else []
+        found.append(understood.intent)  # in the order the caller named them
         return tuple(i for i in dict.fromkeys(found) if i in PROBLEMS)
 
     def _locked(self, order_ids: list[str]) -> tuple[str, ...]:

@@ -129,7 +129,8 @@ def _on_problem(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
     intent = turn.understood.intent
     heard = turn.heard
     if intent in PROBLEMS:
-        named = (intent, *(p for p in turn.problems if p is not intent))
+        named = turn.problems if intent in turn.problems else (intent,)
+        intent = named[0]
         s = replace(s, problem=intent, also=tuple(dict.fromkeys((*s.also, *named[1:]))))
     elif s.verified and (picked := repair.remedy_request(s, turn, config)) is not None:
         return picked
