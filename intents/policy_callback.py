@@ -47,6 +47,24 @@ _NAMES = {
     "austria": "AT", "switzerland": "CH", "sweden": "SE", "denmark": "DK", "norway": "NO",
     "finland": "FI", "greece": "GR", "japan": "JP", "new zealand": "NZ", "india": "IN",
 }
+# Big cities that are not the name of their IANA zone.
+_CITY_ALIASES = {
+    "san francisco": "America/Los_Angeles", "seattle": "America/Los_Angeles",
+    "san diego": "America/Los_Angeles", "portland": "America/Los_Angeles",
+    "las vegas": "America/Los_Angeles", "california": "America/Los_Angeles",
+    "boston": "America/New_York", "washington": "America/New_York", "miami": "America/New_York",
+    "atlanta": "America/New_York", "philadelphia": "America/New_York", "florida": "America/New_York",
+    "dallas": "America/Chicago", "houston": "America/Chicago", "austin": "America/Chicago",
+    "texas": "America/Chicago", "minneapolis": "America/Chicago", "salt lake city": "America/Denver",
+    "montreal": "America/Toronto", "ottawa": "America/Toronto", "calgary": "America/Edmonton",
+    "manchester": "Europe/London", "birmingham": "Europe/London", "glasgow": "Europe/London",
+    "edinburgh": "Europe/London", "barcelona": "Europe/Madrid", "seville": "Europe/Madrid",
+    "valencia": "Europe/Madrid", "munich": "Europe/Berlin", "hamburg": "Europe/Berlin",
+    "frankfurt": "Europe/Berlin", "cologne": "Europe/Berlin", "lyon": "Europe/Paris",
+    "marseille": "Europe/Paris", "milan": "Europe/Rome", "naples": "Europe/Rome", "porto": "Europe/Lisbon",
+    "krakow": "Europe/Warsaw", "rotterdam": "Europe/Amsterdam", "antwerp": "Europe/Brussels",
+    "geneva": "Europe/Zurich", "cork": "Europe/Dublin", "brisbane": "Australia/Brisbane",
+}
 _US_WORDS = {
     "eastern": "America/New_York", "central": "America/Chicago", "mountain": "America/Denver",
     "pacific": "America/Los_Angeles",
@@ -87,6 +105,9 @@ def zone_of_text(text: str) -> str | None:
     lower = " " + re.sub(r"[^a-z ]", " ", text.lower()) + " "
     for word, tz in _US_WORDS.items():
         if f" {word} " in lower:
+            return tz
+    for city, tz in sorted(_CITY_ALIASES.items(), key=lambda kv: -len(kv[0])):
+        if f" {city} " in lower:
             return tz
     for name, country in sorted(_NAMES.items(), key=lambda kv: -len(kv[0])):
         if f" {name} " in lower:

@@ -120,8 +120,14 @@ def _precondition(
     if problem in (Intent.CUSTOMS_DELAY, Intent.DELIVERED_NOT_RECEIVED, Intent.ORDER_STATUS, None):
         if kind == "return_label":
             return Refusal.NO_REMEDY
-        if problem is Intent.DELIVERED_NOT_RECEIVED and status not in DELIVERED + UNDELIVERABLE:
+        if problem is Intent.DELIVERED_NOT_RECEIVED:
+            if status in DELIVERED + UNDELIVERABLE:
+                return None
             return _logistics(facts, now, config) or Refusal.NOT_DELIVERED
+        if status in UNDELIVERABLE:
+            return None  # the parcel will not arrive as it is: a refund or a replacement is due
+        if status in DELIVERED:
+            return Refusal.NO_REMEDY  # received, nothing said wrong with it: a return or a damage claim
         return _logistics(facts, now, config)
     return Refusal.NO_REMEDY  # refund status, cancel, change of address: no money remedy here
 

@@ -14,7 +14,7 @@ from intents import policy_orders as orders
 from intents import policy_remedy as rem
 from intents.policy_common import already, by_day, day, day_time, money, offer, ok, reason, store_down
 from intents.policy_config import DialogueConfig
-from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Turn
+from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.script import say_amount, say_code_end, say_days, say_number, say_place
 from intents.types import Intent
 
@@ -238,6 +238,13 @@ def remedy(s: DialogueState, turn: Turn, config: DialogueConfig, picked: str) ->
         if check.refusal is rem.Refusal.ALREADY_DONE and done is not None:
             return ok(s, done, turn)
         why = rem.refusal_text(check.refusal)
+        if check.refusal is rem.Refusal.NO_REMEDY:
+            return Decision(
+                replace(s, stage=Stage.AWAIT_PROBLEM, problem=None, options=(), last_reason=why),
+                "I can't refund or replace this order as it is. What went wrong with it? For example, "
+                "it arrived damaged, it's the wrong item, or you'd like to return it.",
+                turn.understood.intent,
+            )
         return ok(replace(s, last_reason=why), f"I'm sorry, I can't do that. {why}", turn)
     p = config.policy
     wants_return = s.problem in (Intent.DAMAGED_ITEM, Intent.WRONG_ITEM)
