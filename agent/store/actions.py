@@ -87,7 +87,15 @@ def apply(
     if found is not None:
         return _action(kind, found), False
     if kind == "refund" and order is not None and request.amount is not None:
-        _check_refundable(session, order, request.amount)
+        try:
+            _check_refundable(session, order, request.amount)
+        except ActionRefused:
+            # A concurrent call may have refunded it between the lookup above and now: that is
+            # the same refund, reported as already made, not an error.
+            found = _existing(session, kind, request.order_id, call_id)
+            if found is not None:
+                return _action(kind, found), False
+            raise
     fields: dict[str, Any] = {
         "order_id": request.order_id,
         "amount": request.amount,
