@@ -15,5 +15,5 @@ CLIPS: list[Speech | Sound] = [
     Speech("wrong-item-yes-please", YES_PLEASE, "en-029", 155),
     Speech("barge-in-yes-please", YES_PLEASE, "en-gb-x-rp", 150),
     # store-down: a +1 caller id spans several time zones, so the agent asks where the caller is
-    Speech("store-down-city", "I'm in New York.", "en-us-nyc", 150),
+    Speech("store-down-city", "New York City.", "en-us", 135),
 ]

@@ -107,7 +107,7 @@ def _route(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     intent = turn.understood.intent
     if s.stage is Stage.ENDED:
         return common.close(s, config)
-    if intent is Intent.GOODBYE and not repair.is_dispute(turn):
+    if intent is Intent.GOODBYE and not repair.is_dispute(turn) and s.stage is not Stage.AWAIT_TIME_ZONE:
         return common.close(s, config)
     if not turn.store_ok and s.stage not in (Stage.OFFER_CALLBACK, Stage.AWAIT_CALLBACK_NUMBER,
                                              Stage.AWAIT_TIME_ZONE):

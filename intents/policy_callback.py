@@ -187,7 +187,9 @@ def begin(s: DialogueState, turn: Turn, config: DialogueConfig, reason: str, lea
     return _book(s, turn, config, lead)
 
 
-def _book(s: DialogueState, turn: Turn, config: DialogueConfig, lead: str) -> Decision:
+def _book(
+    s: DialogueState, turn: Turn, config: DialogueConfig, lead: str, whose: str = "your time"
+) -> Decision:
     facts = turn.order(s.order_id) if s.verified or s.callback_number == NUMBER_ON_FILE else None
     order_id = facts.id if facts is not None else None
     start = slot(turn.now, s.callback_tz, config)
@@ -207,7 +209,7 @@ def _book(s: DialogueState, turn: Turn, config: DialogueConfig, lead: str) -> De
     requests = (callback,) if reason == STORE_DOWN_REASON else (
         ActionRequest("escalation", order_id, reason=reason), callback)
     text = (
-        f"{lead}A colleague will call you {say_slot(start, s.callback_tz, turn.now)}, your time, {where}. "
+        f"{lead}A colleague will call you {say_slot(start, s.callback_tz, turn.now)}, {whose}, {where}. "
         f"They'll have a summary of our call, so you won't need to repeat anything. {ANYTHING_ELSE}"
     )
     state = replace(s, stage=Stage.ANYTHING_ELSE, escalated=reason != STORE_DOWN_REASON, callback_reason="")
@@ -246,10 +248,11 @@ def on_number(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
 
 
 def on_time_zone(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """AWAIT_TIME_ZONE: a city, a country or a zone word; asked again once, then the team's zone."""
+    """AWAIT_TIME_ZONE: a city, a country or a zone word. Anything else (a misheard city, a goodbye)
+    still books the promised callback, said in the team's own time, named, never as "your time"."""
     tz = zone_of_text(turn.text)
-    if tz is None and s.missed < 1:
-        return Decision(replace(s, missed=s.missed + 1),
-                        "Sorry, which city are you in? For example Madrid, London or New York.",
-                        turn.understood.intent)
-    return _book(replace(s, callback_tz=tz or config.callbacks.time_zone, missed=0), turn, config, "")
+    if tz is not None:
+        return _book(replace(s, callback_tz=tz, missed=0), turn, config, "")
+    team = config.callbacks.time_zone
+    return _book(replace(s, callback_tz=team, missed=0), turn, config, "Sorry, I didn't catch the place. ",
+                 whose=f"{team.rsplit('/', 1)[-1].replace('_', ' ')} time")

@@ -103,12 +103,11 @@ def close(s: DialogueState, config: DialogueConfig, lead: str = "") -> Decision:
 
 
 def store_down(s: DialogueState, config: DialogueConfig) -> Decision:
-    """The store can't be reached: apologise, offer a callback, keep the call going."""
-    h = hours(config.policy.callback_hours)
+    """The store can't be reached: apologise, offer a callback (its slot is set when booked)."""
     return Decision(
         replace(s, stage=Stage.OFFER_CALLBACK),
         "I'm sorry, I can't reach our order system right now. "
-        f"I can have a colleague call you back within {h}, once it's back. Would you like that?",
+        "I can have a colleague call you back once it's working again. Would you like that?",
         Intent.OTHER,
     )
 
