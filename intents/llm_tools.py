@@ -102,15 +102,14 @@ class CallTools:
         candidates = match_order_id(heard, self.store.order_ids(), 1)
         if candidates and candidates[0] == heard:
             return {"status": "found", "order_number": heard, "spoken": say_digits(heard)}
-        if len(candidates) == 1:
-            return {
-                "status": "not_found",
-                "did_you_mean": candidates[0],
-                "spoken": say_digits(candidates[0]),
-                "next": "Read this number back and ask the caller to confirm it.",
-            }
+        # A near miss is never named (order numbers could be harvested): verify_caller looks for
+        # it once the caller has given the email, phone number or postcode.
         self.order_misses += 1
-        out: dict[str, Any] = {"status": "not_found", "next": "Ask for the order number digit by digit."}
+        out: dict[str, Any] = {
+            "status": "not_found",
+            "next": "Say you couldn't find that number and ask for the email, phone number or postcode "
+            "on the order; then call verify_caller with the number the caller said.",
+        }
         if self.order_misses >= self.config.policy.max_order_number_attempts:
             out["offer_human"] = True
         return out
@@ -125,15 +124,16 @@ class CallTools:
             return {"error": "missing", "next": "Give the order number and one email, phone or postcode."}
         if self.store is None:
             return dict(STORE_DOWN)
-        facts = self.store.order_facts(order_id)
-        if facts is None:
-            return {"status": "unknown_order", "next": "Check the order number with find_order first."}
         # the whole-words fallback for alphanumeric postcodes only for a short answer, not a list
         short = given["postcode"] if len(given["postcode"].split()) <= 3 else ""
-        if contact_matches(facts.customer, _contact_entities(given), short):
-            self.verified_customers.add(facts.customer.id)
-            self.last_order = facts.id
-            return {"status": "verified", "order_number": facts.id}
+        facts = self.store.order_facts(order_id)
+        near = [] if facts is not None else match_order_id(order_id, self.store.order_ids(), 1)[:3]
+        for oid in ([order_id] if facts is not None else near):
+            found = facts if facts is not None else self.store.order_facts(oid)
+            if found is not None and contact_matches(found.customer, _contact_entities(given), short):
+                self.verified_customers.add(found.customer.id)
+                self.last_order = found.id
+                return {"status": "verified", "order_number": found.id, "spoken": say_digits(found.id)}
         self.verify_failures += 1
         left = max(0, limit - self.verify_failures)
         out: dict[str, Any] = {"status": "mismatch", "tries_left": left}
