@@ -570,3 +570,24 @@ def test_tools_work_without_a_model(store: Store) -> None:
     tools2 = CallTools(store, load_config(), lambda: NOW, "direct2")
     many = json.dumps({"order_number": "23871", "postcode": "11111 75011 22222"})
     assert json.loads(tools2.call("verify_caller", many))["status"] == "mismatch"
+
+
+def test_near_miss_number_is_found_only_through_the_verification_factor(
+    store: Store, model: ScriptedModel
+) -> None:
+    d = dialogue(store, model)
+    model.play(
+        calls(
+            ("find_order", {"order_number": "10451"}),
+            ("verify_caller", {"order_number": "10451", "email": "james.carter@example.com"}),
+            ("verify_caller", {"order_number": "10451", "email": "maria@example.com"}),
+        ),
+        say("Thanks, that matches order one oh four five two."),
+    )
+    d.on_final("10451, my email is maria@example.com")
+    found, wrong, right = (r["result"] for r in model.tool_results())
+    assert found["status"] == "not_found"
+    assert_no_leak("10452", json.dumps(found))
+    assert wrong["status"] == "mismatch"
+    assert_no_leak("10452", json.dumps(wrong))
+    assert right["status"] == "verified" and right["order_number"] == "10452"
