@@ -76,9 +76,9 @@ def heard_order_number(
 ) -> str | None:
     """The order number the caller just said, if this turn carries one (digits only)."""
     if state.stage is Stage.AWAIT_CONTACT:
-        # Digits here are a phone number or a postcode; only "no, it's 47119" after a number that
-        # matched nothing is a corrected order number.
-        if state.order_id is None and intent is Intent.DENY and entities.order_ids:
+        # Digits here are a phone number or a postcode; after a number that matched nothing they
+        # may also be the order number again (the core tries them as a detail first).
+        if state.order_id is None and entities.order_ids:
             return entities.order_ids[0]
         return None
     if entities.order_ids:
@@ -213,8 +213,8 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
     facts = turn.order(s.order_id)
     if s.order_id is not None and s.order_id in turn.locked:
         return security.locked(s, turn, config)  # checked before comparing: no guessing past the limit
-    if s.order_id is None and turn.heard is not None:
-        return _on_order_number(s, turn, config)
+    if s.order_id is None and turn.exact and security.near_match(s, turn) is None:
+        return _on_order_number(s, turn, config)  # not a matching detail but a real order: the number again
     if intent is Intent.DENY and not gave_contact(entities, turn.text):
         s = replace(s, stage=Stage.AWAIT_ORDER, order_id=None, spell_mode=True, near=())
         return Decision(s, f"No problem. {ASK_SPELL}", intent)

@@ -24,7 +24,10 @@ ASK_FACTOR = (
     "I couldn't find order {heard}. Let's find it another way: what's the email, phone number "
     "or postcode on the order?"
 )
-NOT_FOUND = "Sorry, I can't find an order with those details. Could you say the order number digit by digit?"
+NOT_FOUND = (
+    "Sorry, those details don't match. Could you try again? The email, phone number or postcode on the "
+    "order; or the order number again, digit by digit."
+)
 LOCKED = (
     "For your security, I can't check this order over the phone right now: there have been too many "
     "wrong answers for it. I can have a colleague call you back on the number we have on file for this "
@@ -57,12 +60,13 @@ def near_match(s: DialogueState, turn: Turn) -> str | None:
 
 
 def no_near_match(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """The answer matched none of the near misses: a wrong answer against each, then the digits."""
+    """The answer matched none of the near misses (or there are none: the same words, so nothing is
+    revealed): a wrong answer against each; another try, as for any order, then a colleague."""
     failed = tuple(oid for oid in s.near if turn.order(oid) is not None)
     failures = s.verify_failures + 1
-    s = replace(s, verify_failures=failures, near=(), stage=Stage.AWAIT_ORDER, spell_mode=True)
+    s = replace(s, verify_failures=failures)
     if failures >= config.policy.max_verification_attempts:
-        decision = offer_human(s, "I'm sorry, I can't find an order with those details.",
+        decision = offer_human(replace(s, near=()), "I'm sorry, I can't find an order with those details.",
                                turn.understood.intent)
     else:
         decision = Decision(s, NOT_FOUND, turn.understood.intent)

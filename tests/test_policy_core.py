@@ -165,7 +165,10 @@ def test_alphanumeric_postcode_from_text_fallback() -> None:
 
 def test_digits_are_not_an_order_number_while_verifying() -> None:
     ent = Entities(order_ids=("28013",), digits="28013")
-    assert heard_order_number(DialogueState(stage=Stage.AWAIT_CONTACT), ent) is None
+    verifying = DialogueState(stage=Stage.AWAIT_CONTACT, order_id="10452")
+    assert heard_order_number(verifying, ent) is None
+    # after a number that matched no order the digits are looked up too (used only if they are an order)
+    assert heard_order_number(DialogueState(stage=Stage.AWAIT_CONTACT), ent) == "28013"
     assert heard_order_number(DialogueState(stage=Stage.AWAIT_ORDER), ent) == "28013"
     assert heard_order_number(DialogueState(stage=Stage.AWAIT_ORDER), Entities(digits="1045")) == "1045"
 
