@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from intents.policy_config import DialogueConfig
@@ -80,19 +80,6 @@ def day_time(moment: datetime, turn: Turn, facts: OrderFacts) -> str:
     """A date and a clock time in the customer's time zone, as spoken."""
     tz = facts.customer.time_zone
     return f"{say_date(local(moment, tz), today(turn, tz))} at {say_time(local(moment, tz))}"
-
-
-def hours(n: int) -> str:
-    """``2`` -> ``"two hours"``."""
-    return f"{say_number(n)} hour" + ("" if n == 1 else "s")
-
-
-def callback_due(now: datetime, config: DialogueConfig) -> datetime:
-    """When a colleague calls back: now plus the promised hours, rounded up to the hour."""
-    due = now + timedelta(hours=config.policy.callback_hours)
-    if due.minute or due.second or due.microsecond:
-        due = due.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    return due
 
 
 def close(s: DialogueState, config: DialogueConfig, lead: str = "") -> Decision:

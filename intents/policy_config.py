@@ -76,7 +76,9 @@ class PolicyConfig(BaseModel):
         default=2, ge=0, description="days from order to dispatch when not shipped yet"
     )
     transit_days: int = Field(default=10, ge=1, description="typical transit when no ETA is known")
-    callback_hours: int = Field(default=2, ge=1, description="a colleague calls back within this many hours")
+    callback_hours: int = Field(
+        default=2, ge=1, description="kept for old files; the slot comes from configs/callbacks.yaml"
+    )
     max_verification_attempts: int = Field(default=3, ge=1)
     max_order_number_attempts: int = Field(default=3, ge=1)
     verify_failure_limit: int = Field(
