@@ -132,6 +132,9 @@ def _on_problem(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
         named = turn.problems if intent in turn.problems else (intent,)
         intent = named[0]
         s = replace(s, problem=intent, also=tuple(dict.fromkeys((*s.also, *named[1:]))))
+    elif intent is Intent.DENY and heard is None and s.stage is Stage.AWAIT_PROBLEM and s.verified:
+        # "What else can I do?" / "What can I do with this order?" - "No": nothing more, so close.
+        return replace(common.close(s, config), understood_as=Intent.GOODBYE)
     elif s.verified and (picked := repair.remedy_request(s, turn, config)) is not None:
         return picked
     if heard is not None and heard != s.order_id:
