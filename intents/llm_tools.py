@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from intents import policy_common as common
@@ -128,12 +128,25 @@ class CallTools:
         short = given["postcode"] if len(given["postcode"].split()) <= 3 else ""
         facts = self.store.order_facts(order_id)
         near = [] if facts is not None else match_order_id(order_id, self.store.order_ids(), 1)[:3]
-        for oid in ([order_id] if facts is not None else near):
+        tried = [order_id] if facts is not None else near
+        if facts is not None and self._locked(order_id):
+            # the same limit across calls as the rule-based policy: only a callback on file
+            return {"status": "locked", "offer_human": True,
+                    "next": "Say there were too many wrong answers for this order; offer a colleague's "
+                    "callback to the number on file. Don't verify again."}
+        for oid in tried:
             found = facts if facts is not None else self.store.order_facts(oid)
-            if found is not None and contact_matches(found.customer, _contact_entities(given), short):
+            if found is None or self._locked(oid):
+                continue
+            if contact_matches(found.customer, _contact_entities(given), short):
                 self.verified_customers.add(found.customer.id)
                 self.last_order = found.id
                 return {"status": "verified", "order_number": found.id, "spoken": say_digits(found.id)}
+        for oid in tried:
+            try:
+                self.store.record_verify_failure(oid, self.call_id)
+            except Exception as exc:  # noqa: BLE001 - never end the call over a counter
+                log.warning("call %s: failure not counted (%s)", self.call_id, type(exc).__name__)
         self.verify_failures += 1
         left = max(0, limit - self.verify_failures)
         out: dict[str, Any] = {"status": "mismatch", "tries_left": left}
@@ -293,6 +306,18 @@ class CallTools:
             return dict(NOT_VERIFIED)  # the same answer whether the order exists or not
         self.last_order = facts.id
         return facts
+
+    def _locked(self, order_id: str) -> bool:
+        """Too many wrong verification answers for ``order_id`` in the window, across calls."""
+        p = self.config.policy
+        since = self.now() - timedelta(hours=p.verify_failure_window_hours)
+        try:
+            return self.store is not None and self.store.verify_failures_since(order_id, since) >= (
+                p.verify_failure_limit
+            )
+        except Exception as exc:  # noqa: BLE001 - an old store without the table: no lock
+            log.warning("call %s: failure count unavailable (%s)", self.call_id, type(exc).__name__)
+            return False
 
     def persist(self, requests: tuple[ActionRequest, ...]) -> list[tuple[Action, bool]]:
         if self.store is None:

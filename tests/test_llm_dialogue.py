@@ -591,3 +591,17 @@ def test_near_miss_number_is_found_only_through_the_verification_factor(
     assert wrong["status"] == "mismatch"
     assert_no_leak("10452", json.dumps(wrong))
     assert right["status"] == "verified" and right["order_number"] == "10452"
+
+
+def test_wrong_answers_are_limited_across_calls_in_the_tools(store: Store, model: ScriptedModel) -> None:
+    for _ in range(5):
+        store.record_verify_failure("10452", "earlier-call")
+    d = dialogue(store, model)
+    model.play(
+        call("verify_caller", order_number="10452", email="maria@example.com"),  # right, but locked
+        say("For your security I can only offer a callback to the number on file."),
+    )
+    d.on_final("it's 10452, maria@example.com")
+    locked = model.tool_results()[-1]["result"]
+    assert locked["status"] == "locked" and locked["offer_human"] is True
+    assert_no_leak("10452", json.dumps(locked))
