@@ -74,3 +74,13 @@ def test_change_of_mind_is_one_transaction(store: Store) -> None:
         )
     again = store.order_facts("80427")
     assert again is not None and [c.kind for c in again.changes] == ["reship"]
+
+
+def test_migrations_match_the_models(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from agent.store.models import Base
+
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
