@@ -29,7 +29,7 @@ def run_chat(db_url: str | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys
         print(f"warning: {exc}; continuing without it", file=sys.stderr)
         store = None
     try:
-        dialogue = make_dialogue(agent_config or AgentConfig(), store)
+        dialogue = make_dialogue(agent_config or AgentConfig(), store, channel="chat")
     except ConfigError as exc:  # e.g. an llm: section whose API key is not set
         print(f"error: {exc}", file=sys.stderr)
         return 2

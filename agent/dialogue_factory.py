@@ -13,11 +13,14 @@ from intents.types import DialogueManager
 
 
 def make_dialogue(config: AgentConfig, store: Any | None, *, now: Callable[[], datetime] | None = None,
-                  call_id: str | None = None, spool: CallbackSpool | None = None) -> DialogueManager:
+                  call_id: str | None = None, spool: CallbackSpool | None = None,
+                  channel: str = "phone", caller_id: str | None = None) -> DialogueManager:
     """A fresh dialogue for one call. ``store`` may be None (store down): the after-sales
     managers then apologise and offer a callback, kept in ``spool`` (default:
     ``dialogue.spool_path``) if the store is still down when the call ends; callbacks spooled
-    by earlier calls are saved into ``store`` first. Raises ConfigError for a bad ``llm:`` setup."""
+    by earlier calls are saved into ``store`` first. ``channel`` ("phone" or "chat") and
+    ``caller_id`` tell the rule-based dialogue which callback number it already has (a chat has none).
+    Raises ConfigError for a bad ``llm:`` setup."""
     if config.dialogue.kind == "simple":
         from intents.simple import SimpleDialogue
 
@@ -32,4 +35,5 @@ def make_dialogue(config: AgentConfig, store: Any | None, *, now: Callable[[], d
         return build_llm_dialogue(store, llm, now=now, call_id=call_id, spool=spool.add)
     from intents.dialogue import build_dialogue
 
-    return build_dialogue(store, now=now, call_id=call_id, spool=spool.add)
+    return build_dialogue(store, now=now, call_id=call_id, spool=spool.add, channel=channel,
+                          caller_id=caller_id)

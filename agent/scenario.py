@@ -17,6 +17,7 @@ A scenario is YAML (format in issue 2, "Scenario format")::
         - {when: "(?i)is that right", text: "Yes, that's right.", max: 2}
     max_call_s: 120
     store_unreachable: false   # true: the order store refuses every connection during the call
+    caller_id: "+447700900108"  # optional: the number the phone line reports for the caller
 
 Pydantic models validate the file at the edge (every unknown field is an error); the rest of the
 code only sees the frozen dataclasses below. Every clip is opened and decoded at load time so that
@@ -140,6 +141,8 @@ class Scenario:
     # StoreUnavailable from a database nothing listens on); the fixtures still fill the store the
     # report reads its changes from afterwards.
     store_unreachable: bool = False
+    # The number the line reports for the caller (a phone call's caller id); None: the line gives none.
+    caller_id: str | None = None
 
 
 # ---------------------------------------------------------------- the edge: pydantic models
@@ -223,6 +226,7 @@ class _ScenarioModel(_Strict):
     caller: _CallerModel
     max_call_s: Annotated[float, Field(gt=0, le=3600)] = 120.0
     store_unreachable: StrictBool = False
+    caller_id: Annotated[str, Field(pattern=r"^\+?[0-9 ]{6,20}$")] | None = None
 
 
 # ---------------------------------------------------------------- loading
@@ -334,4 +338,5 @@ def load_scenario(path: str | Path) -> Scenario:
         max_call_s=float(model.max_call_s),
         path=p.resolve(),
         store_unreachable=model.store_unreachable,
+        caller_id=model.caller_id,
     )

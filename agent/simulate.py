@@ -95,11 +95,12 @@ class _ScenarioStore:
                 engine = create_engine(UNREACHABLE_DB_URL, connect_args={"connect_timeout": 3})
                 self.down = Store(engine, clock or system_clock)
 
-    def dialogue(self, config: AgentConfig, now: datetime | None) -> DialogueManager:
+    def dialogue(self, config: AgentConfig, now: datetime | None,
+                 caller_id: str | None = None) -> DialogueManager:
         from agent.dialogue_factory import make_dialogue
 
         return make_dialogue(config, self.down or self.store, now=(lambda: now) if now else None,
-                             call_id=self.call_id, spool=self.spool)
+                             call_id=self.call_id, spool=self.spool, channel="phone", caller_id=caller_id)
 
     def changes(self) -> list[dict]:
         if self.store is None:
@@ -136,7 +137,7 @@ async def run_simulation(scenario: Scenario, out_dir: Path, config: AgentConfig,
     try:
         clock = MonotonicClock()
         mic, speaker = CallerMic(clock), AgentSpeaker()
-        dialogue = store.dialogue(config, scenario.now)
+        dialogue = store.dialogue(config, scenario.now, scenario.caller_id)
         call = call_factory(mic, speaker, dialogue, clock, call_id)
         caller = SimulatedCaller(turns, answers, mic, speaker, call.log, clock, call.agent_hung_up)
         ended_by = await _drive(call, caller, clock, scenario.max_call_s, progress)

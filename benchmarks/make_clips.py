@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agent.audio_files import read_wav, speak_text, write_wav
+from benchmarks.clip_specs import Sound, Speech
 
 RATE_HZ = 16_000
 PAD_S = 0.2
@@ -39,26 +40,6 @@ LINE_SNR_DB = 25.0  # "light" noise on telephone clips
 CLIPS_DIR = Path(__file__).resolve().parent / "scenarios" / "clips"
 
 Audio = npt.NDArray[np.float32]
-
-
-@dataclass(frozen=True)
-class Speech:
-    """A spoken clip. ``say`` overrides what espeak-ng reads (e.g. phonemes for "mm-hmm")."""
-
-    name: str
-    text: str
-    voice: str
-    speed_wpm: int = 165
-    phone: bool = False
-    say: str | None = None
-
-
-@dataclass(frozen=True)
-class Sound:
-    """A synthesised non-speech sound: ``kind`` is "cough" or "knock"."""
-
-    name: str
-    kind: str
 
 
 _DIGIT_WORDS = frozenset(
@@ -114,7 +95,10 @@ YES = "Yes, correct."
 YES_PLEASE = "Yes, please."
 ALL_DONE = "No, that's all, thank you."
 
+from benchmarks.clips_policy import CLIPS as POLICY_CLIPS  # noqa: E402 - specs kept by topic
+
 CLIPS: list[Speech | Sound] = [
+    *POLICY_CLIPS,
     *_caller("in-transit", "en-us", 160, {
         "ask": "Hi, I ordered headphones two weeks ago. Can you tell me where my parcel is?",
         "order": "four seven one one nine",

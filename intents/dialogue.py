@@ -10,15 +10,17 @@ intents, never what the caller said.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from intents import policy
 from intents.dialogue_store import OrderStore, Spool, spool_unsaved
-from intents.policy_common import store_down
+from intents.policy_common import PROBLEMS, store_down
 from intents.policy_config import DialogueConfig, load_config
+from intents.policy_text import clean_caller_text
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.turn_complete import is_complete_answer
 from intents.types import Action, Entities, Intent, IntentResult, Reply
@@ -26,6 +28,10 @@ from intents.types import Action, Entities, Intent, IntentResult, Reply
 log = logging.getLogger(__name__)
 
 Understand = Callable[[str], IntentResult]
+# Where one problem ends and another may begin in a caller's sentence.
+_CLAUSES = re.compile(
+    r"[.;!?]+\s*|,?\s+\b(?:and also|also|and then|plus|as well as|and)\b\s+", re.IGNORECASE
+)
 Matcher = Callable[[str, Iterable[str], int], list[str]]
 
 
@@ -58,13 +64,16 @@ class RuleDialogue:
         understand: Understand | None = None,
         match: Matcher | None = None,
         spool: Spool | None = None,
+        channel: str = "phone",
+        caller_id: str | None = None,
     ) -> None:
         self.store = store
         self.spool = spool
         self.config = config
         self.now = now
         self.call_id = call_id
-        self.state = DialogueState()
+        caller = clean_caller_text(caller_id or "", 40) if channel == "phone" else ""
+        self.state = DialogueState(channel=channel, caller_id=caller)
         self.transcript: list[dict[str, Any]] = []
         self.actions: list[Action] = []
         self.unsaved: list[ActionRequest] = []  # callbacks promised while the store was down
@@ -89,6 +98,7 @@ class RuleDialogue:
         """One caller turn in, one reply out."""
         if self.started_at is None:
             self.started_at = self.now()
+        text = clean_caller_text(text, self.config.policy.max_text_chars)
         understood = self._understand(text)
         self._hear(text, understood.intent)
         return self._decide(text, understood, keypad=False)
@@ -157,6 +167,7 @@ class RuleDialogue:
         turn = self._turn(text, understood, keypad)
         self._orders = turn.orders
         decision = policy.step(before, turn, self.config)
+        self._count_failures(decision.failed_orders)
         decision, made = self._execute(before, decision)
         self.state = decision.state
         log.info(
@@ -174,9 +185,9 @@ class RuleDialogue:
 
     def _turn(self, text: str, understood: IntentResult, keypad: bool) -> Turn:
         """Fetch what the core needs: candidates for the heard number, facts for the orders."""
-        heard = policy.heard_order_number(self.state, understood.entities)
+        heard = policy.heard_order_number(self.state, understood.entities, understood.intent)
         now = self.now()
-        wanted = [oid for oid in (self.state.order_id, self.state.heard_order) if oid]
+        wanted = [oid for oid in (self.state.order_id, self.state.heard_order, *self.state.near) if oid]
         candidates: tuple[str, ...] = ()
         if self.store is None:
             return Turn(text, understood, now, heard=heard, store_ok=False, keypad=keypad)
@@ -198,12 +209,48 @@ class RuleDialogue:
             text,
             understood,
             now,
+            problems=self._problems(text, understood),
+            locked=self._locked([f.id for f in found]),
             heard=heard,
             candidates=candidates,
             exact=exact,
             orders=tuple(found),
             keypad=keypad,
         )
+
+    def _problems(self, text: str, understood: IntentResult) -> tuple[Intent, ...]:
+        """Every problem named in the turn: each clause understood on its own ("it's broken, and
+        where is my other parcel?" names two). Only for a turn the NLU reads as a problem."""
+        if understood.intent not in PROBLEMS:
+            return ()
+        clauses = [c for c in _CLAUSES.split(text) if c and len(c.split()) >= 3]
+        found = [self._understand(c).intent for c in clauses] if len(clauses) > 1 else []
+        found.append(understood.intent)  # in the order the caller named them
+        return tuple(i for i in dict.fromkeys(found) if i in PROBLEMS)
+
+    def _locked(self, order_ids: list[str]) -> tuple[str, ...]:
+        """Orders with too many wrong verification answers in the window, counted across calls."""
+        p = self.config.policy
+        since = self.now() - timedelta(hours=p.verify_failure_window_hours)
+        out = []
+        for oid in order_ids:
+            try:
+                count = self.store.verify_failures_since(oid, since) if self.store is not None else 0
+            except Exception as exc:  # noqa: BLE001 - an old store without the table: no lock
+                log.warning("call %s: failure count unavailable (%s)", self.call_id, type(exc).__name__)
+                count = 0
+            if count >= p.verify_failure_limit:
+                out.append(oid)
+        return tuple(out)
+
+    def _count_failures(self, order_ids: tuple[str, ...]) -> None:
+        """Record a wrong verification answer against each order (kept across calls)."""
+        for oid in order_ids:
+            try:
+                if self.store is not None:
+                    self.store.record_verify_failure(oid, self.call_id)
+            except Exception as exc:  # noqa: BLE001 - never end the call over a counter
+                log.warning("call %s: failure not counted (%s)", self.call_id, type(exc).__name__)
 
     def _execute(self, before: DialogueState, decision: Decision) -> tuple[Decision, tuple[Action, ...]]:
         """Persist the requested changes; on store trouble apologise and offer a callback instead."""
@@ -244,6 +291,8 @@ def build_dialogue(
     understand: Understand | None = None,
     match: Matcher | None = None,
     spool: Spool | None = None,
+    channel: str = "phone",
+    caller_id: str | None = None,
 ) -> RuleDialogue:
     """The rule-based dialogue manager for one call.
 
@@ -252,7 +301,9 @@ def build_dialogue(
     ``call_id``: the id changes and the call record are filed under (default: a new UUID);
     ``understand``: the NLU (default: :func:`intents.nlu.understand`); ``match``: the fuzzy order
     number matcher (default: :func:`intents.entities.match_order_id`); ``spool``: where callbacks
-    promised while the store was down go if it is still down when the call ends.
+    promised while the store was down go if it is still down when the call ends; ``channel``:
+    "phone" (a voice line) or "chat" (text: no caller id, so a callback number is asked);
+    ``caller_id``: the calling number when the line gives one.
     """
     return RuleDialogue(
         store,
@@ -262,4 +313,6 @@ def build_dialogue(
         understand=understand,
         match=match,
         spool=spool,
+        channel=channel,
+        caller_id=caller_id,
     )

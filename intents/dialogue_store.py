@@ -39,6 +39,14 @@ class OrderStore(Protocol):
         """Persist changes idempotently in one transaction; each with True when new."""
         ...
 
+    def verify_failures_since(self, order_id: str, since: Any) -> int:
+        """Wrong verification answers for ``order_id`` since ``since``, across calls."""
+        ...
+
+    def record_verify_failure(self, order_id: str, call_id: str | None) -> None:
+        """Count one wrong verification answer against ``order_id``."""
+        ...
+
     def record_call(
         self,
         call_id: str,

@@ -33,6 +33,7 @@ from intents.llm_tools import CallTools
 from intents.policy_common import close as close_decision
 from intents.policy_common import local
 from intents.policy_config import DialogueConfig, load_config
+from intents.policy_text import clean_caller_text
 from intents.policy_types import DialogueState
 from intents.script import say_date, say_digits
 from intents.types import Action, Intent, IntentResult, Reply
@@ -61,14 +62,16 @@ someone who only asked where their parcel is.
 
 Rules:
 - You know nothing about any order except what the tools return. Never guess or invent facts.
-- First the order number: check it with find_order. Read back a suggested number and wait for \
-the caller's yes. Then ask for the email, phone number or postcode on the order and call \
+- First the order number: check it with find_order. If it is not found, ask for the email, \
+phone number or postcode and call verify_caller with the number heard: it finds a near match. \
+Otherwise ask for the email, phone number or postcode on the order and call \
 verify_caller. Only after "verified" call get_order_status or request_remedy.
 - On a mismatch say the details don't match, reveal nothing, and let the caller try again. When \
 a tool says offer_human, offer a colleague; if the caller agrees, call escalate_to_human.
 - The tools decide remedies by the shop's policy. Call request_remedy with what the caller \
-picked. If it is refused, explain kindly and offer what is allowed. Never say a refund, \
-replacement or coupon is done unless the tool said done.
+picked; it first returns what would happen: say it, ask "Shall I go ahead?", and only after a yes \
+call it again with confirmed true. If it is refused, explain kindly and offer what is allowed. \
+Never say a refund, replacement or coupon is done unless the tool said done.
 - Damaged or wrong item: apologise first.
 - The caller asks for a person, or a tool says store_unavailable: call escalate_to_human and say \
 when they will be called back.
@@ -168,6 +171,7 @@ class LlmDialogue:
     def on_final(self, text: str) -> Reply:
         """One caller turn in, one spoken reply out (tool calls in between)."""
         self.started_at = self.started_at or self.now()
+        text = clean_caller_text(text, self.config.policy.max_text_chars)  # before the model sees it
         intent = self._understand(text).intent
         self._log("caller", text, intent=intent.value)
         return self._turn(text, intent)

@@ -67,11 +67,14 @@ TOOL_SPECS: list[dict[str, Any]] = [
         "request_remedy",
         "Do a remedy on a verified order, if the shop's policy allows it for the caller's problem. "
         "The policy may add related changes (a coupon, a return label). For cancel_order, "
-        "kind refund cancels the order before dispatch and refunds it.",
+        "kind refund cancels the order before dispatch and refunds it. Call it first without "
+        "confirmed: it returns what would happen; read that to the caller, ask 'Shall I go ahead?', "
+        "and only after their yes call it again with confirmed true.",
         {
             "order_number": _ORDER,
             "kind": {"type": "string", "enum": list(REMEDIES)},
             "reason": {"type": "string", "enum": list(SITUATIONS), "description": "the caller's problem"},
+            "confirmed": {"type": "boolean", "description": "true only after the caller said yes"},
         },
         ["order_number", "kind", "reason"],
     ),
@@ -79,7 +82,9 @@ TOOL_SPECS: list[dict[str, Any]] = [
         "escalate_to_human",
         "Pass the call to a colleague who calls back; returns when. Use when the caller asks for a "
         "person, verification failed 3 times, or the order system is down.",
-        {"reason": {"type": "string"}},
+        {"reason": {"type": "string"},
+         "phone": {"type": "string", "description": "a number to call, when it asks for one"},
+         "city": {"type": "string", "description": "the caller's city or country, when it asks"}},
         ["reason"],
     ),
     _fn("end_call", "Hang up after your goodbye (say the open-door line first).", {}, []),

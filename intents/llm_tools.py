@@ -15,16 +15,18 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from intents import policy_common as common
 from intents import policy_orders as orders
+from intents import policy_remedy as rem
 from intents import policy_solve as solve
 from intents.dialogue_store import OrderStore
 from intents.entities import extract_entities, match_order_id
 from intents.llm_tool_specs import NOT_VERIFIED, REMEDIES, SITUATIONS, STORE_DOWN, TOOL_SPECS
 from intents.policy import PROBLEMS
+from intents.policy_callback import zone_of_text
 from intents.policy_config import DialogueConfig
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.policy_verify import contact_matches
@@ -100,15 +102,14 @@ class CallTools:
         candidates = match_order_id(heard, self.store.order_ids(), 1)
         if candidates and candidates[0] == heard:
             return {"status": "found", "order_number": heard, "spoken": say_digits(heard)}
-        if len(candidates) == 1:
-            return {
-                "status": "not_found",
-                "did_you_mean": candidates[0],
-                "spoken": say_digits(candidates[0]),
-                "next": "Read this number back and ask the caller to confirm it.",
-            }
+        # A near miss is never named (order numbers could be harvested): verify_caller looks for
+        # it once the caller has given the email, phone number or postcode.
         self.order_misses += 1
-        out: dict[str, Any] = {"status": "not_found", "next": "Ask for the order number digit by digit."}
+        out: dict[str, Any] = {
+            "status": "not_found",
+            "next": "Say you couldn't find that number and ask for the email, phone number or postcode "
+            "on the order; then call verify_caller with the number the caller said.",
+        }
         if self.order_misses >= self.config.policy.max_order_number_attempts:
             out["offer_human"] = True
         return out
@@ -123,15 +124,29 @@ class CallTools:
             return {"error": "missing", "next": "Give the order number and one email, phone or postcode."}
         if self.store is None:
             return dict(STORE_DOWN)
-        facts = self.store.order_facts(order_id)
-        if facts is None:
-            return {"status": "unknown_order", "next": "Check the order number with find_order first."}
         # the whole-words fallback for alphanumeric postcodes only for a short answer, not a list
         short = given["postcode"] if len(given["postcode"].split()) <= 3 else ""
-        if contact_matches(facts.customer, _contact_entities(given), short):
-            self.verified_customers.add(facts.customer.id)
-            self.last_order = facts.id
-            return {"status": "verified", "order_number": facts.id}
+        facts = self.store.order_facts(order_id)
+        near = [] if facts is not None else match_order_id(order_id, self.store.order_ids(), 1)[:3]
+        tried = [order_id] if facts is not None else near
+        if facts is not None and self._locked(order_id):
+            # the same limit across calls as the rule-based policy: only a callback on file
+            return {"status": "locked", "offer_human": True,
+                    "next": "Say there were too many wrong answers for this order; offer a colleague's "
+                    "callback to the number on file. Don't verify again."}
+        for oid in tried:
+            found = facts if facts is not None else self.store.order_facts(oid)
+            if found is None or self._locked(oid):
+                continue
+            if contact_matches(found.customer, _contact_entities(given), short):
+                self.verified_customers.add(found.customer.id)
+                self.last_order = found.id
+                return {"status": "verified", "order_number": found.id, "spoken": say_digits(found.id)}
+        for oid in tried:
+            try:
+                self.store.record_verify_failure(oid, self.call_id)
+            except Exception as exc:  # noqa: BLE001 - never end the call over a counter
+                log.warning("call %s: failure not counted (%s)", self.call_id, type(exc).__name__)
         self.verify_failures += 1
         left = max(0, limit - self.verify_failures)
         out: dict[str, Any] = {"status": "mismatch", "tries_left": left}
@@ -165,11 +180,23 @@ class CallTools:
             return {"status": "refused", "error": "unknown_reason", "reasons": list(SITUATIONS)}
         turn = self._turn(problem, facts)
         earlier = facts.has(kind)
-        if earlier is not None:
+        switch = kind == "refund" and rem.reship_unfulfilled(facts, turn.now, self.config)
+        if earlier is not None and not switch:
             return {"status": "already_done", **_change_json(earlier.kind, earlier.amount, facts, turn)}
+        # The same precondition check as the rule-based policy, before anything else.
+        check_kind = "cancel" if problem is Intent.CANCEL_ORDER and kind == "refund" else kind
+        check = rem.check_remedy(check_kind, problem, facts, turn.now, self.config)
+        if not check.allowed:
+            return {"status": "refused", "error": str(check.refusal), "why": rem.refusal_text(check.refusal),
+                    **self._policy_view(facts, problem)}
         decision, requests = self._decide(facts, problem, kind)
         if requests is None:
             return {"status": "refused", "error": "policy", **self._policy_view(facts, problem)}
+        if args.get("confirmed") is not True:
+            money = tuple(r for r in requests if r.kind in rem.MONEY_KINDS)
+            summary = rem.describe(money, facts, self.config)
+            return {"status": "confirm_first", "say": f"{summary} {rem.CONFIRM_QUESTION}",
+                    "next": "Ask the caller; after a yes call request_remedy again with confirmed true."}
         try:
             made = self.persist(requests)
         except Exception as exc:  # noqa: BLE001 - a broken store must not end the call
@@ -191,14 +218,21 @@ class CallTools:
                 facts = self.store.order_facts(self.last_order)
             except Exception:  # noqa: BLE001 - escalate without the order
                 facts = None
+        phone = re.sub(r"[^\d+]", "", str(args.get("phone") or ""))[:20]
+        city = str(args.get("city") or "")[:80]
         state = DialogueState(
-            order_id=facts.id if facts else None, verified=facts is not None, escalated=self.escalated
+            order_id=facts.id if facts else None, verified=facts is not None, escalated=self.escalated,
+            callback_number=phone if len(phone) >= 7 else "",
+            callback_tz=(zone_of_text(city) or "") if city else "",
         )
         turn = Turn(
             text="", understood=IntentResult(Intent.HUMAN_AGENT, 1.0), now=self.now(),
             orders=(facts,) if facts else (),
         )  # fmt: skip
         decision = common.escalate(state, turn, self.config)
+        if decision.state.stage in (Stage.AWAIT_CALLBACK_NUMBER, Stage.AWAIT_TIME_ZONE):
+            return {"status": "need_details", "ask": decision.text,
+                    "next": "Ask this, then call escalate_to_human again with phone and/or city."}
         if not decision.requests:
             return {"status": "already_booked", "say": _strip_anything_else(decision.text)}
         requests = tuple(
@@ -233,10 +267,10 @@ class CallTools:
         """The rule-based policy's decision for ``problem`` when the caller picks ``kind``: the
         decision and every change it makes, or None when the policy doesn't do ``kind`` here."""
         turn = self._turn(problem, facts)
-        first = solve.solve(self._state(facts, problem), turn, self.config)
+        first = _agreed(solve.solve(self._state(facts, problem), turn, self.config), turn)
         base = first.requests
         if first.state.stage is Stage.CHOOSE_REMEDY and kind in first.state.options:
-            picked = solve.remedy(first.state, turn, self.config, kind)
+            picked = _agreed(solve.remedy(first.state, turn, self.config, kind), turn)
             return picked, base + picked.requests
         if first.state.stage is Stage.CONFIRM_ACTION and first.state.pending == "cancel" and kind == "refund":
             confirmed = orders.confirm(first.state, turn, self.config)
@@ -247,7 +281,8 @@ class CallTools:
 
     def _policy_view(self, facts: OrderFacts, problem: Intent) -> dict[str, Any]:
         """What the policy allows for ``problem``; its own explanation when it allows nothing."""
-        first = solve.solve(self._state(facts, problem), self._turn(problem, facts), self.config)
+        turn = self._turn(problem, facts)
+        first = _agreed(solve.solve(self._state(facts, problem), turn, self.config), turn)
         allowed = {r.kind for r in first.requests} & set(REMEDIES)
         view: dict[str, Any] = {}
         if first.state.stage is Stage.CHOOSE_REMEDY:
@@ -272,12 +307,34 @@ class CallTools:
         self.last_order = facts.id
         return facts
 
+    def _locked(self, order_id: str) -> bool:
+        """Too many wrong verification answers for ``order_id`` in the window, across calls."""
+        p = self.config.policy
+        since = self.now() - timedelta(hours=p.verify_failure_window_hours)
+        try:
+            return self.store is not None and self.store.verify_failures_since(order_id, since) >= (
+                p.verify_failure_limit
+            )
+        except Exception as exc:  # noqa: BLE001 - an old store without the table: no lock
+            log.warning("call %s: failure count unavailable (%s)", self.call_id, type(exc).__name__)
+            return False
+
     def persist(self, requests: tuple[ActionRequest, ...]) -> list[tuple[Action, bool]]:
         if self.store is None:
             raise RuntimeError("no store")
         results = self.store.apply(requests, self.call_id, self.transcript)
         self.actions.extend(a for a, new in results if new)
         return results
+
+
+def _agreed(decision: Decision, turn: Turn) -> Decision:
+    """A rule-policy proposal as if the caller had said yes (the tool asks for the yes itself)."""
+    st = decision.state
+    if st.stage is not Stage.CONFIRM_ACTION or st.pending != "remedy":
+        return decision
+    done = replace(st, stage=Stage.ANYTHING_ELSE, pending="", proposal=(), proposal_text="")
+    return Decision(done, st.proposal_text, turn.understood.intent, decision.requests + st.proposal,
+                    confirmed=True)
 
 
 def _situation(value: Any) -> Intent | None:

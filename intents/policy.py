@@ -10,41 +10,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from intents import policy_address
+from intents import policy_callback as callback
 from intents import policy_common as common
 from intents import policy_orders as orders
+from intents import policy_remedy as rem
+from intents import policy_repair as repair
+from intents import policy_security as security
 from intents import policy_solve as solve
+from intents.policy_common import PROBLEMS, RESTATE
 from intents.policy_config import DialogueConfig
-from intents.policy_orders import address_heard
 from intents.policy_types import Decision, DialogueState, Stage, Turn
 from intents.policy_verify import contact_matches, gave_contact
 from intents.script import say_digits
 from intents.types import Entities, Intent
-
-PROBLEMS = frozenset(
-    {
-        Intent.ORDER_STATUS,
-        Intent.CUSTOMS_DELAY,
-        Intent.DELIVERED_NOT_RECEIVED,
-        Intent.DAMAGED_ITEM,
-        Intent.WRONG_ITEM,
-        Intent.RETURN_REQUEST,
-        Intent.REFUND_STATUS,
-        Intent.CANCEL_ORDER,
-        Intent.CHANGE_ADDRESS,
-    }
-)
-
-RESTATE = {
-    Intent.ORDER_STATUS: "you'd like to know where your parcel is",
-    Intent.CUSTOMS_DELAY: "your parcel seems stuck at customs",
-    Intent.DELIVERED_NOT_RECEIVED: "the tracking says delivered, but you don't have the parcel",
-    Intent.DAMAGED_ITEM: "your item arrived damaged or doesn't work",
-    Intent.WRONG_ITEM: "you received the wrong item",
-    Intent.RETURN_REQUEST: "you'd like to return your order",
-    Intent.REFUND_STATUS: "you're asking about a refund",
-    Intent.CANCEL_ORDER: "you'd like to cancel your order",
-    Intent.CHANGE_ADDRESS: "you'd like to change the delivery address",
-}
 
 # A reply that opens with a fixed clause starts at once (its audio is cached) while the rest,
 # with the caller's digits in it, is synthesized behind it: ~80 ms sooner than opening on them.
@@ -52,6 +31,7 @@ ACK = "Thanks. "
 ASK_ORDER = "What's your order number?"
 ASK_CONTACT = "To keep your order safe, what's the email, phone number or postcode on it?"
 ASK_SPELL = "Could you say the order number digit by digit?"
+VERIFIED = "Thanks, you're verified. "
 ASK_CONTACT_AGAIN = "I need the email, phone number or postcode on the order before I can go on."
 # Asked after a second answer with nothing usable in it: saying the same line again would not help.
 ASK_CONTACT_SLOWLY = (
@@ -91,10 +71,16 @@ def fixed_phrases(config: DialogueConfig) -> tuple[str, ...]:
     )
 
 
-def heard_order_number(state: DialogueState, entities: Entities) -> str | None:
+def heard_order_number(
+    state: DialogueState, entities: Entities, intent: Intent = Intent.OTHER
+) -> str | None:
     """The order number the caller just said, if this turn carries one (digits only)."""
     if state.stage is Stage.AWAIT_CONTACT:
-        return None  # digits here are a phone number or a postcode
+        # Digits here are a phone number or a postcode; after a number that matched nothing they
+        # may also be the order number again (the core tries them as a detail first).
+        if state.order_id is None and entities.order_ids:
+            return entities.order_ids[0]
+        return None
     if entities.order_ids:
         return entities.order_ids[0]
     if state.stage in (Stage.AWAIT_ORDER, Stage.CONFIRM_ORDER) and 3 <= len(entities.digits) <= 12:
@@ -103,17 +89,37 @@ def heard_order_number(state: DialogueState, entities: Entities) -> str | None:
 
 
 def step(state: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """Decide the reply to one caller turn. Pure: same inputs, same decision."""
+    """Decide the reply to one caller turn. Pure: same inputs, same decision.
+
+    Whatever the handler decides, money never moves without a yes to a spoken summary
+    (:func:`intents.policy_remedy.wrap_unconfirmed`), and a second problem the caller named is
+    taken up once the first is solved (:func:`intents.policy_repair.with_also`).
+    """
     s = replace(state, turns=state.turns + 1)
+    if turn.understood.intent is not Intent.OTHER:
+        s = replace(s, missed=0)
+    decision = _route(s, turn, config)
+    decision = rem.wrap_unconfirmed(s, turn, decision, config)
+    return repair.with_also(decision)
+
+
+def _route(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     intent = turn.understood.intent
     if s.stage is Stage.ENDED:
         return common.close(s, config)
-    if intent is Intent.GOODBYE:
+    if intent is Intent.GOODBYE and not repair.is_dispute(turn) and s.stage is not Stage.AWAIT_TIME_ZONE:
         return common.close(s, config)
-    if not turn.store_ok and s.stage is not Stage.OFFER_CALLBACK:
+    if not turn.store_ok and s.stage not in (Stage.OFFER_CALLBACK, Stage.AWAIT_CALLBACK_NUMBER,
+                                             Stage.AWAIT_TIME_ZONE):
         return common.store_down(s, config)
+    if s.stage is Stage.AWAIT_CALLBACK_NUMBER:
+        return callback.on_number(s, turn, config)  # digits here are a phone number, not a problem
     if intent is Intent.HUMAN_AGENT:
         return common.escalate(s, turn, config)
+    if repair.asks_callback(turn) and s.stage not in (Stage.OFFER_HUMAN, Stage.OFFER_CALLBACK):
+        return common.escalate(s, turn, config, reason="caller asked for a callback")
+    if s.stage in _AFTER_OUTCOME and intent not in PROBLEMS and repair.is_dispute(turn):
+        return repair.dispute(s, turn, config)
     handler = _HANDLERS.get(s.stage, _on_problem)
     return handler(s, turn, config)
 
@@ -123,23 +129,32 @@ def _on_problem(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
     intent = turn.understood.intent
     heard = turn.heard
     if intent in PROBLEMS:
-        s = replace(s, problem=intent)
+        named = turn.problems if intent in turn.problems else (intent,)
+        intent = named[0]
+        s = replace(s, problem=intent, also=tuple(dict.fromkeys((*s.also, *named[1:]))))
+    elif intent is Intent.DENY and heard is None and s.stage is Stage.AWAIT_PROBLEM and s.verified:
+        # "What else can I do?" / "What can I do with this order?" - "No": nothing more, so close.
+        return replace(common.close(s, config), understood_as=Intent.GOODBYE)
+    elif s.verified and (picked := repair.remedy_request(s, turn, config)) is not None:
+        return picked
     if heard is not None and heard != s.order_id:
         return _on_order_number(s, turn, config, restate=intent in PROBLEMS)
     if s.problem is not None and intent in PROBLEMS:
         if s.verified and s.order_id is not None:
             return solve.solve(s, turn, config)
+        sorry = "I'm sorry about all this trouble. " if repair.is_angry(turn.text) else ""
         return Decision(
             replace(s, stage=Stage.AWAIT_ORDER),
-            f"So {RESTATE[s.problem]}. I'll look at it right now. {ASK_ORDER}",
+            f"{sorry}So {RESTATE[s.problem]}. I'll look at it right now. {ASK_ORDER}",
             intent,
         )
     if s.verified:
-        return Decision(s, "What can I do for you with this order?", intent)
-    return Decision(
-        s,
-        "Tell me in a few words what happened. For example a late parcel, a damaged item, or a return.",
-        intent,
+        return repair.not_understood(s, turn, config, "What can I do for you with this order?")
+    lead = "I'm sorry you've had this trouble. " if repair.is_angry(turn.text) else ""
+    return repair.not_understood(
+        s, turn, config,
+        f"{lead}Tell me in a few words what happened. "
+        "For example a late parcel, a damaged item, or a return.",
     )
 
 
@@ -166,49 +181,12 @@ def _on_await_order(s: DialogueState, turn: Turn, config: DialogueConfig) -> Dec
 
 
 def _on_order_number(s: DialogueState, turn: Turn, config: DialogueConfig, restate: bool = False) -> Decision:
-    """Match what was heard against the store: accept exact, confirm near, re-ask after a miss."""
-    intent = turn.understood.intent
-    heard = turn.heard or ""
+    """Accept an exact match; anything else is never read back as a real number (see policy_security)."""
     lead = f"So {RESTATE[s.problem]}. " if restate and s.problem is not None else ""
-    if not turn.candidates:
-        misses = s.order_misses + 1
-        s = replace(s, order_misses=misses, spell_mode=True, stage=Stage.AWAIT_ORDER, heard_order=None)
-        if misses >= config.policy.max_order_number_attempts:
-            return common.offer_human(s, "I still can't find that order number.", intent)
-        return Decision(s, f"{lead}I couldn't find order {say_digits(heard)}. {ASK_SPELL}", intent)
-    if turn.exact and turn.candidates[0] == heard:
-        return _order_known(replace(s, order_id=heard, heard_order=None), turn, config, lead)
-    if len(turn.candidates) > 1:
-        s = replace(s, spell_mode=True, stage=Stage.AWAIT_ORDER, heard_order=None)
-        return Decision(s, f"{lead}I didn't catch the number clearly. {ASK_SPELL}", intent)
-    candidate = turn.candidates[0]
-    return Decision(
-        replace(s, stage=Stage.CONFIRM_ORDER, heard_order=candidate),
-        f"{lead or ACK}I heard order {say_digits(candidate)}. Is that right?",
-        intent,
-    )
-
-
-def _on_confirm_order(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """CONFIRM_ORDER: yes accepts the candidate; a correction is matched again; no asks digit by digit."""
-    intent = turn.understood.intent
-    if turn.heard is not None and turn.heard != s.heard_order:
-        return _on_order_number(s, turn, config)
-    if intent is Intent.AFFIRM or (turn.heard is not None and turn.heard == s.heard_order):
-        return _order_known(
-            replace(s, order_id=s.heard_order, heard_order=None),
-            turn,
-            config,
-            "",
-            echo=turn.heard is not None,
-        )
-    if intent is Intent.DENY:
-        misses = s.order_misses + 1
-        s = replace(s, order_misses=misses, spell_mode=True, stage=Stage.AWAIT_ORDER, heard_order=None)
-        if misses >= config.policy.max_order_number_attempts:
-            return common.offer_human(s, "I'm sorry, I'm not getting the number right.", intent)
-        return Decision(s, f"Sorry about that. {ASK_SPELL}", intent)
-    return Decision(s, f"Is it order {say_digits(s.heard_order or '')}? Just say yes or no.", intent)
+    heard = turn.heard or ""
+    if turn.exact and turn.candidates and turn.candidates[0] == heard:
+        return _order_known(replace(s, order_id=heard, heard_order=None, near=()), turn, config, lead)
+    return security.unknown_number(s, turn, config, lead)
 
 
 def _order_known(
@@ -217,6 +195,8 @@ def _order_known(
     """The order number is settled; verify the caller unless they already proved who they are."""
     facts = turn.order(s.order_id)
     s = replace(s, spell_mode=False, verified=False)
+    if s.order_id in turn.locked:
+        return security.locked(s, turn, config)
     if facts is not None and s.verified_customer == facts.customer.id:
         return _verified(replace(s, verified=True), turn, config)
     if facts is not None and contact_matches(facts.customer, turn.understood.entities, turn.text):
@@ -234,24 +214,39 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
     intent = turn.understood.intent
     entities = turn.understood.entities
     facts = turn.order(s.order_id)
+    if s.order_id is not None and s.order_id in turn.locked:
+        return security.locked(s, turn, config)  # checked before comparing: no guessing past the limit
+    if s.order_id is None and turn.exact and security.near_match(s, turn) is None:
+        return _on_order_number(s, turn, config)  # not a matching detail but a real order: the number again
     if intent is Intent.DENY and not gave_contact(entities, turn.text):
-        s = replace(s, stage=Stage.AWAIT_ORDER, order_id=None, spell_mode=True)
+        s = replace(s, stage=Stage.AWAIT_ORDER, order_id=None, spell_mode=True, near=())
         return Decision(s, f"No problem. {ASK_SPELL}", intent)
     if not gave_contact(entities, turn.text):
         return _contact_unclear(s, intent, config)
+    if s.order_id is None:  # the number heard was no order: look for a near miss this answer matches
+        found = security.near_match(s, turn)
+        if found is None:
+            return security.no_near_match(s, turn, config)
+        facts = turn.order(found)
+        s = replace(s, order_id=found, near=())
+        assert facts is not None
+        return _verified(replace(s, verified=True, verified_customer=facts.customer.id), turn, config,
+                         lead=f"Thanks, that matches order {say_digits(found)}. ")
     if facts is not None and contact_matches(facts.customer, entities, turn.text):
         return _verified(replace(s, verified=True, verified_customer=facts.customer.id), turn, config)
     failures = s.verify_failures + 1
     s = replace(s, verify_failures=failures)
+    failed = (facts.id,) if facts is not None else ()
     if failures >= config.policy.max_verification_attempts:
-        return common.offer_human(
+        return replace(common.offer_human(
             s, "I'm sorry, those details still don't match, so I can't open this order.", intent
-        )
+        ), failed_orders=failed)
     return Decision(
         s,
         "Sorry, those details don't match what I have for that order. "
         "Could you try again? The email, phone number or postcode on the order.",
         intent,
+        failed_orders=failed,
     )
 
 
@@ -270,43 +265,60 @@ def _contact_unclear(s: DialogueState, intent: Intent, config: DialogueConfig) -
     return Decision(s, ASK_CONTACT_SLOWLY, intent)
 
 
-def _verified(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
+def _verified(s: DialogueState, turn: Turn, config: DialogueConfig, lead: str = "") -> Decision:
     """Verified: solve the problem, or ask for it when the caller hasn't said yet."""
     if s.problem is None:
         return Decision(
             replace(s, stage=Stage.AWAIT_PROBLEM),
-            "Thanks, you're verified. What can I do for you with this order?",
+            f"{lead or VERIFIED}What can I do for you with this order?",
             turn.understood.intent,
         )
-    return solve.solve(s, turn, config, lead="Thanks, that matches. ")
+    return solve.solve(s, turn, config, lead=lead or "Thanks, that matches. ")
 
 
 def _on_anything_else(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """ANYTHING_ELSE: a new problem is handled; no closes with the open door."""
+    """ANYTHING_ELSE: a new problem is handled; a remedy asked again is "already done"; no closes."""
     intent = turn.understood.intent
+    if s.verified and intent not in PROBLEMS and (picked := repair.remedy_request(s, turn, config)):
+        return picked
     if intent is Intent.DENY:
         return replace(common.close(s, config), understood_as=Intent.GOODBYE)
     if intent in PROBLEMS or turn.heard is not None:
         return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM), turn, config)
     if intent is Intent.AFFIRM:
         return Decision(replace(s, stage=Stage.AWAIT_PROBLEM), "Sure. What else can I do?", intent)
-    return Decision(s, "Sorry, I didn't catch that. Is there anything else I can help with?", intent)
+    return repair.not_understood(s, turn, config, f"Sorry, I didn't catch that. {common.ANYTHING_ELSE}")
 
 
 def _on_offer_human(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """OFFER_HUMAN: yes books a colleague; no closes politely."""
+    """OFFER_HUMAN: yes books a colleague; no closes politely (after a dispute: the open door)."""
     intent = turn.understood.intent
     if intent is Intent.AFFIRM:
-        return common.escalate(s, turn, config)
+        return common.escalate(s, turn, config, reason=s.callback_reason)
     if intent is Intent.DENY:
+        if s.callback_reason == "caller disputes the outcome":
+            return Decision(replace(s, stage=Stage.ANYTHING_ELSE, callback_reason=""),
+                            f"All right. I've noted that you disagree. {common.ANYTHING_ELSE}", intent)
         return common.close(s, config, lead="All right. ")
     return Decision(s, "Would you like a colleague to call you back? Just say yes or no.", intent)
+
+
+def _on_also(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
+    """AWAIT_ALSO: the second problem: same order (yes), another order (no), or something new."""
+    decided = repair.on_also(s, turn, config)
+    if decided is not None:
+        return decided
+    if turn.understood.intent in PROBLEMS or turn.heard is not None:
+        return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM, also=()), turn, config)
+    return repair.not_understood(s, turn, config, "Sorry. Shall we look at that too? Just say yes or no.")
 
 
 def _on_choose_remedy(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     """CHOOSE_REMEDY: a reship or a refund; a pick does it, no leaves things as they are."""
     intent = turn.understood.intent
     picked = common.choice(turn.text, s.options)
+    if picked is None and s.verified and (asked := repair.remedy_request(s, turn, config)) is not None:
+        return asked
     if picked is None and intent is Intent.AFFIRM and len(s.options) == 1:
         picked = s.options[0]
     if picked is not None:
@@ -319,14 +331,20 @@ def _on_choose_remedy(s: DialogueState, turn: Turn, config: DialogueConfig) -> D
         )
     if intent in PROBLEMS:
         return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM, options=()), turn, config)
+    if repair.is_dispute(turn):
+        return repair.dispute(s, turn, config)
     return Decision(s, "Would you prefer a replacement, or a refund?", intent)
 
 
 def _on_confirm_action(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """CONFIRM_ACTION: yes does the pending cancel or address change; no leaves it."""
+    """CONFIRM_ACTION: yes makes the proposed remedy, cancel or address change; no leaves it."""
     intent = turn.understood.intent
     if intent is Intent.AFFIRM:
+        if s.pending == "remedy":
+            return repair.apply_proposal(s, turn, config)
         return orders.confirm(s, turn, config)
+    if s.pending == "remedy" and (switched := repair.switch(s, turn, config)) is not None:
+        return switched
     if intent is Intent.DENY:
         if s.pending == "address":
             return Decision(
@@ -335,32 +353,16 @@ def _on_confirm_action(s: DialogueState, turn: Turn, config: DialogueConfig) -> 
                 intent,
             )
         return Decision(
-            replace(s, stage=Stage.ANYTHING_ELSE, pending=""),
-            f"All right, I'll leave it as it is. {common.ANYTHING_ELSE}",
+            replace(s, stage=Stage.ANYTHING_ELSE, pending="", proposal=(), proposal_text=""),
+            f"All right, I won't change anything. {common.ANYTHING_ELSE}",
             intent,
         )
     if intent in PROBLEMS and intent is not s.problem:
-        return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM, pending=""), turn, config)
-    return Decision(s, "Shall I go ahead? Just say yes or no.", intent)
-
-
-def _on_address(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """AWAIT_ADDRESS: read the new address back before changing anything."""
-    intent = turn.understood.intent
-    text = address_heard(turn.text)
-    if intent is Intent.DENY:
-        return Decision(
-            replace(s, stage=Stage.ANYTHING_ELSE),
-            f"All right, I'll keep the address as it is. {common.ANYTHING_ELSE}",
-            intent,
-        )
-    if len(text) < 8:
-        return Decision(s, "Please say the full new address, with the postcode.", intent)
-    return Decision(
-        replace(s, stage=Stage.CONFIRM_ACTION, pending="address", new_address=text),
-        f"I heard: {text}. Is that right?",
-        intent,
-    )
+        return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM, pending="", proposal=()), turn, config)
+    if repair.is_dispute(turn):
+        return repair.dispute(replace(s, pending="", proposal=()), turn, config)
+    question = "Is that right? Just say yes or no." if s.pending == "address" else rem.CONFIRM_QUESTION
+    return Decision(s, f"{question} Just say yes or no." if s.pending != "address" else question, intent)
 
 
 def _on_offer_callback(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
@@ -382,12 +384,17 @@ def _on_offer_callback(s: DialogueState, turn: Turn, config: DialogueConfig) -> 
 _HANDLERS = {
     Stage.AWAIT_PROBLEM: _on_problem,
     Stage.AWAIT_ORDER: _on_await_order,
-    Stage.CONFIRM_ORDER: _on_confirm_order,
     Stage.AWAIT_CONTACT: _on_contact,
     Stage.CHOOSE_REMEDY: _on_choose_remedy,
     Stage.CONFIRM_ACTION: _on_confirm_action,
-    Stage.AWAIT_ADDRESS: _on_address,
+    Stage.AWAIT_ADDRESS: policy_address.on_address,
     Stage.OFFER_HUMAN: _on_offer_human,
     Stage.OFFER_CALLBACK: _on_offer_callback,
     Stage.ANYTHING_ELSE: _on_anything_else,
+    Stage.AWAIT_TIME_ZONE: callback.on_time_zone,
+    Stage.AWAIT_ALSO: _on_also,
 }
+# Stages where the caller has heard an outcome (or an offer) and may contest it.
+_AFTER_OUTCOME = frozenset({Stage.ANYTHING_ELSE, Stage.CHOOSE_REMEDY, Stage.CONFIRM_ACTION,
+                            Stage.AWAIT_PROBLEM,
+                            Stage.OFFER_HUMAN})

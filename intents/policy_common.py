@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from intents.policy_config import DialogueConfig
@@ -13,6 +13,32 @@ from intents.script import say_amount, say_date, say_number, say_time
 from intents.types import Intent
 
 ANYTHING_ELSE = "Is there anything else I can help with?"
+
+PROBLEMS = frozenset(
+    {
+        Intent.ORDER_STATUS,
+        Intent.CUSTOMS_DELAY,
+        Intent.DELIVERED_NOT_RECEIVED,
+        Intent.DAMAGED_ITEM,
+        Intent.WRONG_ITEM,
+        Intent.RETURN_REQUEST,
+        Intent.REFUND_STATUS,
+        Intent.CANCEL_ORDER,
+        Intent.CHANGE_ADDRESS,
+    }
+)
+
+RESTATE = {
+    Intent.ORDER_STATUS: "you'd like to know where your parcel is",
+    Intent.CUSTOMS_DELAY: "your parcel seems stuck at customs",
+    Intent.DELIVERED_NOT_RECEIVED: "the tracking says delivered, but you don't have the parcel",
+    Intent.DAMAGED_ITEM: "your item arrived damaged or doesn't work",
+    Intent.WRONG_ITEM: "you received the wrong item",
+    Intent.RETURN_REQUEST: "you'd like to return your order",
+    Intent.REFUND_STATUS: "you're asking about a refund",
+    Intent.CANCEL_ORDER: "you'd like to cancel your order",
+    Intent.CHANGE_ADDRESS: "you'd like to change the delivery address",
+}
 
 
 def zone(name: str) -> ZoneInfo | timezone:
@@ -56,19 +82,6 @@ def day_time(moment: datetime, turn: Turn, facts: OrderFacts) -> str:
     return f"{say_date(local(moment, tz), today(turn, tz))} at {say_time(local(moment, tz))}"
 
 
-def hours(n: int) -> str:
-    """``2`` -> ``"two hours"``."""
-    return f"{say_number(n)} hour" + ("" if n == 1 else "s")
-
-
-def callback_due(now: datetime, config: DialogueConfig) -> datetime:
-    """When a colleague calls back: now plus the promised hours, rounded up to the hour."""
-    due = now + timedelta(hours=config.policy.callback_hours)
-    if due.minute or due.second or due.microsecond:
-        due = due.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    return due
-
-
 def close(s: DialogueState, config: DialogueConfig, lead: str = "") -> Decision:
     """Layer 4: thank, leave the door open, hang up."""
     p = config.persona
@@ -77,29 +90,21 @@ def close(s: DialogueState, config: DialogueConfig, lead: str = "") -> Decision:
 
 
 def store_down(s: DialogueState, config: DialogueConfig) -> Decision:
-    """The store can't be reached: apologise, offer a callback, keep the call going."""
-    h = hours(config.policy.callback_hours)
+    """The store can't be reached: apologise, offer a callback (its slot is set when booked)."""
     return Decision(
         replace(s, stage=Stage.OFFER_CALLBACK),
         "I'm sorry, I can't reach our order system right now. "
-        f"I can have a colleague call you back within {h}, once it's back. Would you like that?",
+        "I can have a colleague call you back once it's working again. Would you like that?",
         Intent.OTHER,
     )
 
 
 def book_callback(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """The caller accepted a callback after store trouble."""
-    order_id = s.order_id if s.verified else None
-    due = callback_due(turn.now, config)
-    request = ActionRequest("callback", order_id, reason="order system unreachable", due_at=due)
-    h = hours(config.policy.callback_hours)
-    return Decision(
-        replace(s, stage=Stage.ANYTHING_ELSE),
-        f"Done. A colleague will call you back within {h}, at the number you're calling from. "
-        f"Sorry again for the trouble. {ANYTHING_ELSE}",
-        turn.understood.intent,
-        (request,),
-    )
+    """The caller accepted a callback after store trouble (see :mod:`intents.policy_callback`)."""
+    from intents import policy_callback
+
+    return policy_callback.begin(s, turn, config, policy_callback.STORE_DOWN_REASON,
+                                 lead="Sorry again for the trouble. ")
 
 
 def offer_human(s: DialogueState, lead: str, intent: Intent) -> Decision:
@@ -111,35 +116,11 @@ def offer_human(s: DialogueState, lead: str, intent: Intent) -> Decision:
     )
 
 
-def escalate(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """A person: an escalation with the transcript (attached by the shell) and a callback time."""
-    intent = turn.understood.intent
-    if s.escalated:
-        return Decision(
-            replace(s, stage=Stage.ANYTHING_ELSE),
-            f"You're already booked. A colleague will call you back soon. {ANYTHING_ELSE}",
-            intent,
-        )
-    facts = turn.order(s.order_id) if s.verified else None
-    order_id = facts.id if facts is not None else None
-    tz_name = facts.customer.time_zone if facts is not None else config.persona.default_time_zone
-    due = callback_due(turn.now, config)
-    when_local = local(due, tz_name)
-    when = say_date(when_local, today(turn, tz_name)) + f" by {say_time(when_local)}"
-    whose = "your time" if facts is not None else tz_name.replace("_", " ")
-    reason = "caller asked for a person" if intent is Intent.HUMAN_AGENT else "verification failed"
-    requests = (
-        ActionRequest("escalation", order_id, reason=reason),
-        ActionRequest("callback", order_id, reason=reason, due_at=due),
-    )
-    return Decision(
-        replace(s, stage=Stage.ANYTHING_ELSE, escalated=True),
-        "Of course. I've passed your call to a colleague, with everything we've said so far. "
-        f"They'll call you back {when}, {whose}, at the number you're calling from. "
-        f"You won't need to repeat anything. {ANYTHING_ELSE}",
-        intent,
-        requests,
-    )
+def escalate(s: DialogueState, turn: Turn, config: DialogueConfig, reason: str = "") -> Decision:
+    """A person: an escalation and a callback slot (see :mod:`intents.policy_callback`)."""
+    from intents import policy_callback
+
+    return policy_callback.escalate(s, turn, config, reason)
 
 
 _REFUND_WORDS = re.compile(r"\b(refund|money back|my money|reimburse)", re.I)
@@ -160,10 +141,15 @@ def choice(text: str, options: tuple[str, ...]) -> str | None:
     return None
 
 
-def ok(s: DialogueState, text: str, turn: Turn, *requests: ActionRequest) -> Decision:
-    """A solution given: move on to the open door."""
-    state = replace(s, stage=Stage.ANYTHING_ELSE, options=(), pending="", new_address="")
-    return Decision(state, f"{text} {ANYTHING_ELSE}", turn.understood.intent, tuple(requests))
+def ok(
+    s: DialogueState, text: str, turn: Turn, *requests: ActionRequest, confirmed: bool = False
+) -> Decision:
+    """A solution given: move on to the open door. ``confirmed``: the caller said yes to the money
+    requests among ``requests`` (else :func:`intents.policy_remedy.wrap_unconfirmed` asks first)."""
+    state = replace(s, stage=Stage.ANYTHING_ELSE, options=(), pending="", new_address="", proposal=(),
+                    proposal_text="")
+    return Decision(state, f"{text} {ANYTHING_ELSE}", turn.understood.intent, tuple(requests),
+                    confirmed=confirmed)
 
 
 def offer(s: DialogueState, text: str, turn: Turn, *requests: ActionRequest) -> Decision:
@@ -181,18 +167,24 @@ def already(facts: OrderFacts, turn: Turn, config: DialogueConfig) -> str | None
     refund = facts.has("refund")
     if refund is not None:
         return (
-            f"I see a refund of {money(facts, refund.amount)} was already issued, "
-            f"{day(refund.created_at, turn, facts)}. "
+            f"That's already done: a refund of {money(facts, refund.amount)} was issued "
+            f"{_on_day(refund.created_at, turn, facts)}. "
             f"It reaches your card within {say_number(config.policy.refund_days)} business days. "
             "There's nothing else you need to do."
         )
     reship = facts.has("reship")
     if reship is not None:
         return (
-            f"A replacement is already on its way; we set it up {day(reship.created_at, turn, facts)}. "
+            f"That's already done: a replacement was set up {_on_day(reship.created_at, turn, facts)}. "
             "You'll find its tracking number in your email."
         )
     return None
+
+
+def _on_day(moment: datetime, turn: Turn, facts: OrderFacts) -> str:
+    """"today", "yesterday", or "on Friday, November the ..."."""
+    spoken = day(moment, turn, facts)
+    return spoken if spoken in ("today", "yesterday", "tomorrow") else f"on {spoken}"
 
 
 def reason(s: DialogueState) -> str:

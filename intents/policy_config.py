@@ -76,9 +76,20 @@ class PolicyConfig(BaseModel):
         default=2, ge=0, description="days from order to dispatch when not shipped yet"
     )
     transit_days: int = Field(default=10, ge=1, description="typical transit when no ETA is known")
-    callback_hours: int = Field(default=2, ge=1, description="a colleague calls back within this many hours")
+    callback_hours: int = Field(
+        default=2, ge=1, description="kept for old files; the slot comes from configs/callbacks.yaml"
+    )
     max_verification_attempts: int = Field(default=3, ge=1)
     max_order_number_attempts: int = Field(default=3, ge=1)
+    verify_failure_limit: int = Field(
+        default=5, ge=1, description="wrong verification answers per order, across calls, before only a "
+        "callback to the number on file is offered",
+    )
+    verify_failure_window_hours: int = Field(default=24, ge=1, description="the window of that limit")
+    max_text_chars: int = Field(
+        default=500, ge=50, description="caller text longer than this is cut before it is used"
+    )
+    max_address_chars: int = Field(default=160, ge=30, description="a longer new address is refused")
     order_number_digits: int | None = Field(
         default=5, ge=4, le=8,
         description="digits in the shop's order numbers: a caller who said them all needs no more "
@@ -93,6 +104,20 @@ class PolicyConfig(BaseModel):
         if code in self.eu_countries and "EU" in self.return_window_days:
             return self.return_window_days["EU"]
         return self.return_window_days.get("default", 30)
+
+
+class CallbackHours(BaseModel):
+    """When the team calls back: its opening hours in its own time zone, and hours the caller is awake."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    time_zone: str = "Europe/London"
+    open_hour: int = Field(default=8, ge=0, le=23, description="first hour a call may start, team time")
+    close_hour: int = Field(default=20, ge=1, le=24, description="calls end by this hour, team time")
+    days: tuple[int, ...] = Field(default=(0, 1, 2, 3, 4, 5), description="0 = Monday ... 6 = Sunday")
+    caller_first_hour: int = Field(default=8, ge=0, le=23, description="earliest hour, caller's time")
+    caller_last_hour: int = Field(default=21, ge=1, le=24, description="calls end by this hour, caller's")
+    lead_minutes: int = Field(default=60, ge=0, description="the earliest slot starts this long from now")
 
 
 class Persona(BaseModel):
@@ -115,6 +140,7 @@ class DialogueConfig(BaseModel):
 
     policy: PolicyConfig = Field(default_factory=lambda: PolicyConfig())
     persona: Persona = Field(default_factory=lambda: Persona())
+    callbacks: CallbackHours = Field(default_factory=lambda: CallbackHours())
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -162,8 +188,22 @@ def load_persona(path: Path | str | None = None) -> Persona:
     return result
 
 
+def load_callbacks(path: Path | str | None = None) -> CallbackHours:
+    """Load ``configs/callbacks.yaml`` (or ``path``); defaults when the default file is absent."""
+    p = Path(path) if path is not None else CONFIG_DIR / "callbacks.yaml"
+    if path is None and not p.exists():
+        return CallbackHours()
+    result: CallbackHours = _validate(CallbackHours, _read_yaml(p), p)
+    return result
+
+
 def load_config(
-    policy_path: Path | str | None = None, persona_path: Path | str | None = None
+    policy_path: Path | str | None = None,
+    persona_path: Path | str | None = None,
+    callbacks_path: Path | str | None = None,
 ) -> DialogueConfig:
-    """Policy and persona together; raises :class:`ConfigError` with file and field on bad input."""
-    return DialogueConfig(policy=load_policy(policy_path), persona=load_persona(persona_path))
+    """Policy, persona and callback hours; raises :class:`ConfigError` with file and field on bad input."""
+    return DialogueConfig(
+        policy=load_policy(policy_path), persona=load_persona(persona_path),
+        callbacks=load_callbacks(callbacks_path),
+    )

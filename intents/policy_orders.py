@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
+from intents import policy_remedy as rem
 from intents.policy_common import already, by_day, day, money, ok, store_down
 from intents.policy_config import DialogueConfig
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
@@ -48,22 +49,21 @@ def return_request(s: DialogueState, turn: Turn, config: DialogueConfig, facts: 
         text = done or f"I already emailed you a prepaid return label, {sent}."
         return ok(s, text, turn)
     if facts.total <= p.refund_without_return_max:
-        return ok(
-            s,
-            f"Good news: you don't need to send it back. I've refunded the full {money(facts)}; "
-            f"it reaches your card within {say_number(p.refund_days)} business days. Please keep the item.",
-            turn,
-            ActionRequest(
-                "refund", facts.id, facts.total, facts.currency, reason="return without shipping back"
-            ),
+        left = rem.refundable(facts)
+        return rem.propose(
+            s, turn, facts, config, "Good news: you don't need to send it back.",
+            (ActionRequest("refund", facts.id, left, facts.currency, reason="return without shipping back"),),
+            f"Done. I've refunded {money(facts, left)}; it reaches your card within "
+            f"{say_number(p.refund_days)} business days. Please keep the item.",
+            note="You keep the item.",
         )
-    return ok(
-        s,
-        "I've emailed you a prepaid return label, with return-shipping insurance, so it costs you nothing. "
-        f"Please drop the parcel at a post office by {day(deadline, turn, facts)}. Your refund of "
+    return rem.propose(
+        s, turn, facts, config, "",
+        (ActionRequest("return_label", facts.id, reason="return request, insured"),),
+        "Done. I've emailed you a prepaid return label, with return-shipping insurance, so it costs you "
+        f"nothing. Please drop the parcel at a post office by {day(deadline, turn, facts)}. Your refund of "
         f"{money(facts)} follows within {say_number(p.refund_days)} business days of it reaching us.",
-        turn,
-        ActionRequest("return_label", facts.id, reason="return request, insured"),
+        note="It's insured and costs you nothing.",
     )
 
 
@@ -95,7 +95,8 @@ def refund_status(s: DialogueState, turn: Turn, config: DialogueConfig, facts: O
 def ask_cancel(s: DialogueState, turn: Turn, facts: OrderFacts, lead: str) -> Decision:
     return Decision(
         replace(s, stage=Stage.CONFIRM_ACTION, pending="cancel"),
-        f"{lead} Shall I cancel order {say_digits(facts.id)} and refund the full {money(facts)}?",
+        f"{lead} I'll cancel order {say_digits(facts.id)} and refund the full {money(facts)} to your card. "
+        f"{rem.CONFIRM_QUESTION}",
         turn.understood.intent,
     )
 
@@ -142,14 +143,18 @@ def confirm(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     if facts is None:
         return store_down(s, config)
     if s.pending == "cancel":
+        check = rem.check_remedy("cancel", s.problem, facts, turn.now, config, facts.total)
+        if not check.allowed:
+            return ok(s, f"I'm sorry, I can't cancel it now. {rem.refusal_text(check.refusal)}", turn)
         return ok(
             s,
             f"Done. Order {say_digits(facts.id)} is cancelled, and I've refunded the full {money(facts)}. "
             f"It reaches your card within {say_number(config.policy.refund_days)} business days.",
             turn,
             ActionRequest(
-                "cancel", facts.id, facts.total, facts.currency, reason="cancelled before dispatch"
+                "cancel", facts.id, check.refundable, facts.currency, reason="cancelled before dispatch"
             ),
+            confirmed=True,
         )
     dispatch = max(facts.placed_at + timedelta(days=config.policy.dispatch_days), turn.now)
     return ok(

@@ -11,9 +11,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 from intents import policy_orders as orders
+from intents import policy_remedy as rem
 from intents.policy_common import already, by_day, day, day_time, money, offer, ok, reason, store_down
 from intents.policy_config import DialogueConfig
-from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Turn
+from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.script import say_amount, say_code_end, say_days, say_number, say_place
 from intents.types import Intent
 
@@ -40,16 +41,7 @@ def _eta(facts: OrderFacts, turn: Turn, config: DialogueConfig) -> str:
 
 
 def _hold_days(facts: OrderFacts, turn: Turn) -> int:
-    """Whole days the parcel has been at customs (since the first event of the current hold)."""
-    ship = facts.shipment
-    if ship is None or not ship.events:
-        return 0
-    start = ship.events[-1].at
-    for event in reversed(ship.events):
-        if event.status != "customs_hold":
-            break
-        start = event.at
-    return max(0, (turn.now - start).days)
+    return rem.hold_days(facts, turn.now)
 
 
 def _latest(facts: OrderFacts, turn: Turn) -> str:
@@ -185,7 +177,17 @@ def _not_received(s: DialogueState, turn: Turn, config: DialogueConfig, facts: O
 
 
 def _damaged(s: DialogueState, turn: Turn, config: DialogueConfig, facts: OrderFacts) -> Decision:
-    """Damaged or wrong: apologise first; under the threshold refund plus coupon, keep the item."""
+    """Damaged or wrong: only for a delivered parcel. Apologise first; under the threshold propose a
+    refund plus a coupon (keep the item), else a replacement or a refund with a return label."""
+    check = rem.check_remedy("refund", s.problem, facts, turn.now, config)
+    if check.refusal in _NOT_ARRIVED:
+        # The parcel can't have arrived damaged: this is a logistics question, answered as one.
+        ship = facts.shipment
+        customs = ship is not None and ship.status == "customs_hold"
+        s = replace(s, problem=Intent.CUSTOMS_DELAY if customs else Intent.ORDER_STATUS)
+        why = f"{rem.refusal_text(check.refusal)} So it can't be the parcel that arrived {_what(s, facts)}. "
+        decision = _status(s, turn, config, facts)
+        return replace(decision, text=why + decision.text, state=replace(decision.state, last_reason=why))
     sorry = (
         "I'm so sorry we sent the wrong item."
         if s.problem is Intent.WRONG_ITEM
@@ -197,17 +199,16 @@ def _damaged(s: DialogueState, turn: Turn, config: DialogueConfig, facts: OrderF
     if facts.total < config.policy.coupon_threshold:
         coupon = say_amount(config.policy.coupon_value, facts.currency)
         requests = (
-            ActionRequest("refund", facts.id, facts.total, facts.currency, reason=reason(s)),
+            ActionRequest("refund", facts.id, check.refundable, facts.currency, reason=reason(s)),
             ActionRequest("coupon", facts.id, config.policy.coupon_value, facts.currency, reason="goodwill"),
         )
-        return ok(
-            s,
-            f"{sorry} I've refunded the full {money(facts)}; it reaches your card within "
+        done_text = (
+            f"Done. I've refunded {money(facts, check.refundable)}; it reaches your card within "
             f"{say_number(config.policy.refund_days)} business days. I've also added a {coupon} coupon "
-            "to your account, for your next order. You don't need to send anything back.",
-            turn,
-            *requests,
+            "to your account, for your next order. You don't need to send anything back."
         )
+        return rem.propose(s, turn, facts, config, sorry, requests, done_text,
+                           note="You keep the item; there's nothing to send back.")
     return offer(
         s,
         f"{sorry} I can send you a replacement, or refund you in full. "
@@ -216,21 +217,42 @@ def _damaged(s: DialogueState, turn: Turn, config: DialogueConfig, facts: OrderF
     )
 
 
+_NOT_ARRIVED = (
+    rem.Refusal.NOT_SHIPPED, rem.Refusal.IN_TRANSIT, rem.Refusal.AT_CUSTOMS, rem.Refusal.NOT_DELIVERED
+)
+
+
+def _what(s: DialogueState, facts: OrderFacts) -> str:
+    return "wrong" if s.problem is Intent.WRONG_ITEM else "damaged"
+
+
 def remedy(s: DialogueState, turn: Turn, config: DialogueConfig, picked: str) -> Decision:
-    """Do the remedy the caller picked (refund or reship), with a return label for damaged items."""
+    """Propose the remedy the caller picked (refund or reship), with a return label for damaged
+    items, once its preconditions hold; the caller's yes makes it (see :mod:`intents.policy_remedy`)."""
     facts = turn.order(s.order_id)
     if facts is None:
         return store_down(s, config)
-    done = already(facts, turn, config)
-    if done is not None:
-        return ok(s, done, turn)
+    check = rem.check_remedy(picked, s.problem, facts, turn.now, config)
+    if not check.allowed:
+        done = already(facts, turn, config)
+        if check.refusal is rem.Refusal.ALREADY_DONE and done is not None:
+            return ok(s, done, turn)
+        why = rem.refusal_text(check.refusal)
+        if check.refusal is rem.Refusal.NO_REMEDY:
+            return Decision(
+                replace(s, stage=Stage.AWAIT_PROBLEM, problem=None, options=(), last_reason=why),
+                "I can't refund or replace this order as it is. What went wrong with it? For example, "
+                "it arrived damaged, it's the wrong item, or you'd like to return it.",
+                turn.understood.intent,
+            )
+        return ok(replace(s, last_reason=why), f"I'm sorry, I can't do that. {why}", turn)
     p = config.policy
     wants_return = s.problem in (Intent.DAMAGED_ITEM, Intent.WRONG_ITEM)
     requests = []
     if picked == "refund":
-        requests.append(ActionRequest("refund", facts.id, facts.total, facts.currency, reason=reason(s)))
+        requests.append(ActionRequest("refund", facts.id, check.refundable, facts.currency, reason=reason(s)))
         text = (
-            f"Done. I've refunded the full {money(facts)}. "
+            f"Done. I've refunded {money(facts, check.refundable)}. "
             f"It reaches your card within {say_number(p.refund_days)} business days."
         )
     else:
@@ -241,7 +263,7 @@ def remedy(s: DialogueState, turn: Turn, config: DialogueConfig, picked: str) ->
             f"Done. A replacement leaves our warehouse {by_day(leaves, turn, facts)}, and should reach you "
             f"around {day(arrives, turn, facts)}. You'll get the new tracking number by email."
         )
-    if wants_return:
+    if wants_return and facts.has("return_label") is None:
         requests.append(ActionRequest("return_label", facts.id, reason=reason(s)))
         text += (
             " I've emailed you a prepaid return label; "
@@ -249,7 +271,7 @@ def remedy(s: DialogueState, turn: Turn, config: DialogueConfig, picked: str) ->
         )
     else:
         text += " You don't need to do anything else."
-    return ok(s, text, turn, *requests)
+    return rem.propose(s, turn, facts, config, "", tuple(requests), text)
 
 
 _SITUATIONS = {

@@ -109,6 +109,9 @@ class Stage(enum.Enum):
     AWAIT_ADDRESS = "await_address"  # change of address: the new one
     OFFER_HUMAN = "offer_human"  # verification or lookup failed; a colleague?
     OFFER_CALLBACK = "offer_callback"  # store down; a callback?
+    AWAIT_CALLBACK_NUMBER = "await_callback_number"  # a callback: which number?
+    AWAIT_TIME_ZONE = "await_time_zone"  # a callback: where is the caller (their local time)?
+    AWAIT_ALSO = "await_also"  # "you also mentioned ...": same order?
     ANYTHING_ELSE = "anything_else"  # solved; open door
     ENDED = "ended"
 
@@ -140,10 +143,21 @@ class DialogueState:
     verify_failures: int = 0
     contact_unclear: int = 0  # answers to the verification question with no email, phone or postcode
     options: tuple[str, ...] = ()  # remedies offered in CHOOSE_REMEDY
-    pending: str = ""  # what waits for a yes in CONFIRM_ACTION: "cancel" | "address"
+    pending: str = ""  # what waits for a yes in CONFIRM_ACTION: "cancel" | "address" | "remedy"
+    proposal: tuple[ActionRequest, ...] = ()  # pending "remedy": the changes a yes makes
+    proposal_text: str = ""  # pending "remedy": what is said once they are made
     new_address: str = ""  # the address heard, read back before changing it
     escalated: bool = False
     turns: int = 0
+    channel: str = "phone"  # "phone" (a voice line) or "chat" (text: no caller id, no number)
+    caller_id: str = ""  # the calling number when the line gives one
+    missed: int = 0  # turns in a row the agent did not understand
+    also: tuple[Intent, ...] = ()  # further problems the caller mentioned, solved after this one
+    near: tuple[str, ...] = ()  # orders near a number that matched none: never said; checked on verification
+    callback_reason: str = ""  # a callback being set up: why
+    callback_number: str = ""  # ... the number to call ("on file" when it is the order's)
+    callback_tz: str = ""  # ... the caller's time zone
+    last_reason: str = ""  # the policy's last explanation of a refusal, repeated on a dispute
 
 
 @dataclass(frozen=True)
@@ -164,6 +178,8 @@ class Turn:
     orders: tuple[OrderFacts, ...] = ()
     store_ok: bool = True
     keypad: bool = False
+    problems: tuple[Intent, ...] = ()  # every problem named in the turn, in order (two in one sentence)
+    locked: tuple[str, ...] = ()  # orders with too many wrong verification answers in the window
 
     def order(self, order_id: str | None) -> OrderFacts | None:
         """Facts for ``order_id`` if the shell fetched them."""
@@ -185,3 +201,5 @@ class Decision:
     # What the caller meant, read in context, where it differs from the NLU's context-free label:
     # after "Is there anything else?", "No, [anything], thank you" is a goodbye, not a deny.
     understood_as: Intent | None = None
+    confirmed: bool = False  # the money requests were said and the caller said yes to them
+    failed_orders: tuple[str, ...] = ()  # orders a wrong verification answer counts against

@@ -37,13 +37,15 @@ def test_opener_names_agent_store_and_promise(store: Store) -> None:
 
 
 def test_four_layers_in_a_whole_call(store: Store) -> None:
-    _, r = talk(store, "my mugs arrived broken", "two three eight seven one", "75011", "no thanks")
+    _, r = talk(store, "my mugs arrived broken", "two three eight seven one", "75011", "yes please",
+                "no thanks")
     assert "Alex" in r[0].text and "right now" in r[0].text  # opener with a promise
     assert r[1].text.startswith("So your item arrived damaged")  # restated
-    solution = r[3].text
+    assert "Shall I go ahead?" in r[3].text and not r[3].actions  # said first, then a yes
+    solution = r[4].text
     assert "refunded" in solution and "within five business days" in solution  # what, when
     assert "don't need to send anything back" in solution  # what the caller does
-    assert "any time" in r[4].text and r[4].end_call  # open door
+    assert "any time" in r[5].text and r[5].end_call  # open door
 
 
 def test_restated_problem_can_be_denied(store: Store) -> None:
@@ -53,20 +55,22 @@ def test_restated_problem_can_be_denied(store: Store) -> None:
 
 # -- logistics -----------------------------------------------------------------------------------
 def test_customs_over_threshold_explains_and_refunds(store: Store) -> None:
-    d, r = talk(store, "my parcel is stuck at customs", "one oh four five two", "28013", "a refund please")
+    d, r = talk(store, "my parcel is stuck at customs", "one oh four five two", "28013", "a refund please",
+                "yes please")
     assert "twelve days" in r[3].text and "peak-season" in r[3].text and "random inspection" in r[3].text
     assert "YunExpress website" in r[3].text and "replacement" in r[3].text
     assert kinds(r) == ["refund"]
-    assert "thirty-nine euros and ninety cents" in r[4].text
+    assert "thirty-nine euros and ninety cents" in r[4].text and "Shall I go ahead?" in r[4].text
+    assert "refunded" in r[5].text and r[5].actions
     assert [(a.kind, a.order_id, a.amount, a.currency) for a in store.changes_for_call(d.call_id)] == [
         ("refund", "10452", 39.9, "EUR")
     ]
 
 
 def test_customs_over_threshold_reship(store: Store) -> None:
-    _, r = talk(store, "stuck at customs", "10452", "maria@example.com", "send a new one")
+    _, r = talk(store, "stuck at customs", "10452", "maria@example.com", "send a new one", "yes")
     assert kinds(r) == ["reship"]
-    assert "replacement leaves our warehouse" in r[4].text
+    assert "replacement leaves our warehouse" in r[5].text
 
 
 def test_short_customs_hold_reassures(store: Store) -> None:
@@ -93,7 +97,7 @@ def test_not_shipped_gives_dispatch_and_delivery_dates(store: Store) -> None:
 
 
 def test_delivered_not_received_investigates_and_refunds(store: Store) -> None:
-    _, r = talk(store, "it says delivered but i never got it", "55018", "sw1a 1aa", "refund")
+    _, r = talk(store, "it says delivered but i never got it", "55018", "sw1a 1aa", "refund", "yes")
     assert "front door" in r[3].text and "Wednesday, November the twenty-fifth" in r[3].text
     assert "investigation with Royal Mail" in r[3].text
     assert kinds(r) == ["investigation", "refund"]
@@ -107,35 +111,35 @@ def test_delivery_exception_opens_investigation(store: Store) -> None:
 
 # -- quality -------------------------------------------------------------------------------------
 def test_damaged_low_value_refund_plus_coupon_apology_first(store: Store) -> None:
-    _, r = talk(store, "my mugs arrived broken", "23871", "+33 6 12 34 56 78")
-    solution = r[3].text
-    assert solution.index("sorry") < solution.index("refunded")
-    assert kinds(r) == ["refund", "coupon"]
-    assert "ten euros coupon" in solution
+    _, r = talk(store, "my mugs arrived broken", "23871", "+33 6 12 34 56 78", "yes please")
+    proposal = r[3].text
+    assert proposal.index("sorry") < proposal.index("refund") and "ten euros coupon" in proposal
+    assert kinds(r) == ["refund", "coupon"] and not r[3].actions
+    assert "ten euros coupon" in r[4].text
 
 
 def test_damaged_high_value_offers_reship_with_return_label(store: Store) -> None:
-    _, r = talk(store, "the grinder arrived damaged", "31906", "10115", "a replacement please")
+    _, r = talk(store, "the grinder arrived damaged", "31906", "10115", "a replacement please", "yes")
     assert "prepaid return label" in r[3].text
     assert kinds(r) == ["reship", "return_label"]
 
 
 def test_wrong_item_under_threshold(store: Store) -> None:
-    _, r = talk(store, "you sent me the wrong size", "62240", "10001")
+    _, r = talk(store, "you sent me the wrong size", "62240", "10001", "yes")
     assert "wrong item" in r[3].text
     assert kinds(r) == ["refund", "coupon"]
 
 
 # -- returns, refunds, cancel, address -----------------------------------------------------------
 def test_return_low_value_in_eu_window_refund_without_return(store: Store) -> None:
-    _, r = talk(store, "i'd like to return my scarf", "70315", "20121")
+    _, r = talk(store, "i'd like to return my scarf", "70315", "20121", "yes")
     assert "don't need to send it back" in r[3].text
     assert kinds(r) == ["refund"]
 
 
 def test_return_high_value_gets_insured_label(store: Store) -> None:
-    _, r = talk(store, "i want to return the blender", "80427", "2000")
-    assert "return-shipping insurance" in r[3].text
+    _, r = talk(store, "i want to return the blender", "80427", "2000", "yes")
+    assert "return-shipping insurance" in r[4].text
     assert kinds(r) == ["return_label"]
 
 
@@ -153,7 +157,7 @@ def test_refund_status_from_store(store: Store) -> None:
 
 def test_cancel_before_dispatch_after_yes(store: Store) -> None:
     d, r = talk(store, "i want to cancel my order", "12094", "1100-148", "yes")
-    assert "Shall I cancel" in r[3].text
+    assert "cancel order one two oh nine four" in r[3].text and "Shall I go ahead?" in r[3].text
     assert kinds(r) == ["refund"]
     facts = store.order_facts("12094")
     assert facts is not None and facts.cancelled
@@ -206,9 +210,12 @@ def test_human_gets_escalation_and_callback_in_caller_time(store: Store) -> None
 
 
 def test_human_before_verification_reveals_nothing(store: Store) -> None:
-    _, r = talk(store, "get me a human")
+    number = "it's plus four four seven seven zero zero nine zero zero one two three"
+    _, r = talk(store, "get me a human", number)
+    assert "What number" in r[1].text  # no caller id here: the number is asked, never assumed
     assert kinds(r) == ["escalation", "callback"]
-    assert r[1].actions[0].order_id is None
+    assert r[2].actions[0].order_id is None and "ending one two three" in r[2].text
+    assert "your time" in r[2].text  # +44: London
 
 
 class DownStore:
@@ -221,9 +228,11 @@ class DownStore:
 
 
 def test_store_down_apologises_offers_callback_keeps_call(store: Store) -> None:
-    d, r = talk(DownStore(), "where is my order", "10452", "yes")  # type: ignore[arg-type]
+    d, r = talk(DownStore(), "where is my order", "10452", "yes",  # type: ignore[arg-type]
+                "+34 612 345 678")
     assert "can't reach our order system" in r[2].text
-    assert "call you back" in r[3].text and not r[3].end_call
+    assert "What number" in r[3].text
+    assert "call you" in r[4].text and "your time" in r[4].text and not r[4].end_call
     assert len(d.unsaved) == 1 and d.unsaved[0].kind == "callback"
     d.store = store
     d.close(channel="text")

@@ -30,6 +30,7 @@ def kinds(replies: list[Reply]) -> list[str]:
                 "one oh four five two",
                 "two eight oh one three",
                 "a refund please",
+                "yes please",
             ],
             "thirty-nine euros and ninety cents",
             ["refund"],
@@ -41,18 +42,22 @@ def kinds(replies: list[Reply]) -> list[str]:
                 "5.5.0.1.8",
                 "li dot wei at example dot com",
                 "send a new one",
+                "yes",
             ],
             "replacement leaves our warehouse",
             ["investigation", "reship"],
         ),
-        (["my mugs arrived broken", "two three eight seven one", "75011"], "coupon", ["refund", "coupon"]),
+        (["my mugs arrived broken", "two three eight seven one", "75011", "yes please"], "coupon",
+         ["refund", "coupon"]),
         (
-            ["you sent me the wrong size", "six two two four oh", "one double oh oh one"],
+            ["you sent me the wrong size", "six two two four oh", "one double oh oh one", "yes"],
             "wrong item",
             ["refund", "coupon"],
         ),
-        (["I'd like to return my scarf", "seven oh three one five", "20121"], "send it back", ["refund"]),
-        (["I want to return the blender", "eight oh four two seven", "2000"], "insurance", ["return_label"]),
+        (["I'd like to return my scarf", "seven oh three one five", "20121", "yes please"], "send it back",
+         ["refund"]),
+        (["I want to return the blender", "eight oh four two seven", "2000", "yes"], "insurance",
+         ["return_label"]),
         (["can I return my lamp", "eight one five three three", "00-950"], "window closed", []),
         (["where is my refund", "nine oh six one eight", "M5V 2T6"], "issued", []),
         (["I want to cancel my order", "one two oh nine four", "1100-148", "yes"], "cancelled", ["refund"]),
@@ -74,7 +79,8 @@ def test_misheard_number_confirmed_and_corrected_with_the_real_nlu(store: Store)
     _, r = talk(
         store, "where is my order", "four seven one one eight", "no, four seven one one nine", "94107"
     )
-    assert "I heard order four seven one one nine" in r[2].text
+    assert "couldn't find order four seven one one eight" in r[2].text  # no real neighbour read back
+    assert "four seven one one nine" in r[3].text and "postcode" in r[3].text  # the caller's correction
     assert "Los Angeles" in r[4].text
 
 
@@ -87,7 +93,9 @@ def test_wrong_postcode_with_the_real_nlu_leaks_nothing(store: Store) -> None:
 
 
 def test_person_with_the_real_nlu(store: Store) -> None:
-    _, r = talk(store, "I want to talk to a person")
+    _, r = talk(store, "I want to talk to a person",
+                "plus four four seven seven zero zero nine zero zero one two three")
+    assert "What number" in r[1].text
     assert kinds(r) == ["escalation", "callback"]
 
 
@@ -96,6 +104,6 @@ def test_a_no_after_anything_else_is_understood_as_goodbye(store: Store, closing
     # "No, that's all, thank you" misheard as "No, not so, thank you" is a deny to the NLU, which
     # knows no context; after "Is there anything else?" the caller means goodbye.
     _, r = talk(store, "my parcel is stuck at customs", "one oh four five two", "two eight oh one three",
-                "a refund please", closing)
+                "a refund please", "yes please", closing)
     assert "anything else" in r[-2].text
     assert r[-1].intent.value == "goodbye" and r[-1].end_call

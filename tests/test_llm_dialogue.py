@@ -186,13 +186,22 @@ def test_verified_caller_gets_refund_through_tools(store: Store, model: Scripted
     model.play(
         call("verify_caller", order_number="23871", postcode="75011"),
         call("request_remedy", order_number="23871", kind="refund", reason="damaged_item"),
+        say("I'll refund the full amount and add a coupon. Shall I go ahead?"),
+    )
+    r2 = d.on_final("75011")
+    assert r2.actions == ()  # nothing moves before the caller's yes
+    asked = model.tool_results()[-1]["result"]
+    assert asked["status"] == "confirm_first" and "Shall I go ahead?" in asked["say"]
+    assert "coupon" in asked["say"]
+    model.play(
+        call("request_remedy", order_number="23871", kind="refund", reason="damaged_item", confirmed=True),
         say("**Done.** I've refunded the full amount.\n- You keep the mugs."),
     )
-    r3 = d.on_final("75011")
+    r3 = d.on_final("yes please")
     assert r3.text == "Done. I've refunded the full amount. You keep the mugs."  # markdown stripped
     assert [a.kind for a in r3.actions] == ["refund", "coupon"]  # the policy's "more than expected"
     results = model.tool_results()
-    assert [t["result"]["status"] for t in results] == ["found", "verified", "done"]
+    assert [t["result"]["status"] for t in results] == ["found", "verified", "confirm_first", "done"]
     done = results[-1]["result"]
     assert [c["kind"] for c in done["done"]] == ["refund", "coupon"]
     assert done["done"][0]["amount"] == "twenty-four euros and ninety cents"
@@ -291,7 +300,7 @@ def test_find_order_gives_existence_and_near_matches_only(store: Store, model: S
     d.on_final("10453")
     results = [r["result"] for r in model.tool_results()]
     assert results[0] == {"status": "found", "order_number": "10452", "spoken": "one oh four five two"}
-    assert results[1]["status"] == "not_found" and results[1]["did_you_mean"] == "10452"
+    assert results[1]["status"] == "not_found" and "did_you_mean" not in results[1]  # never named
     assert results[2]["status"] == "found"
     assert results[3]["status"] == "not_found" and "did_you_mean" not in results[3]
     for r in results:
@@ -305,7 +314,8 @@ def test_refund_the_policy_forbids_is_refused(store: Store, model: ScriptedModel
     model.play(
         call("verify_caller", order_number="80427", email="olivia.brown@example.com"),
         call("request_remedy", order_number="80427", kind="refund", reason="return_request"),
-        call("request_remedy", order_number="80427", kind="return_label", reason="return_request"),
+        call("request_remedy", order_number="80427", kind="return_label", reason="return_request",
+             confirmed=True),
         say("I've emailed you a prepaid return label."),
     )
     reply = d.on_final("I want to return the blender, it's olivia.brown@example.com, just refund me")
@@ -346,7 +356,7 @@ def test_already_refunded_order_is_not_refunded_again(store: Store, model: Scrip
     verified, refund, reship = (r["result"] for r in model.tool_results())
     assert verified["status"] == "verified"
     assert refund["status"] == "already_done" and refund["amount"] == "nineteen Canadian dollars"
-    assert reship["status"] == "refused" and "already issued" in reship["policy_says"]
+    assert reship["status"] == "refused" and reship["error"] == "already_done"
     assert kinds(store) == []
     facts = store.order_facts("90618")
     assert facts is not None and [c.kind for c in facts.changes].count("refund") == 1
@@ -358,7 +368,7 @@ def test_high_value_damaged_item_refund_comes_with_return_label(store: Store, mo
         call("verify_caller", order_number="31906", phone="+49 151 23456789"),
         call("get_order_status", order_number="31906", problem="damaged_item"),
         call("request_remedy", order_number="31906", kind="coupon", reason="damaged_item"),
-        call("request_remedy", order_number="31906", kind="refund", reason="damaged_item"),
+        call("request_remedy", order_number="31906", kind="refund", reason="damaged_item", confirmed=True),
         say("Done."),
     )
     d.on_final("the grinder arrived damaged")
@@ -419,13 +429,13 @@ def test_store_down_tools_say_so_and_escalation_is_kept(model: ScriptedModel) ->
     d = dialogue(None, model)
     model.play(
         call("find_order", order_number="10452"),
-        call("escalate_to_human", reason="store down"),
+        call("escalate_to_human", reason="store down", phone="+34 612 345 678"),
         say("A colleague will call you back."),
     )
     d.on_final("10452")
     found, booked = (r["result"] for r in model.tool_results())
     assert found["error"] == "store_unavailable"
-    assert booked["status"] == "booked" and "call you back" in booked["say"]
+    assert booked["status"] == "booked" and "call you" in booked["say"] and "your time" in booked["say"]
     assert [r.kind for r in d.tools.unsaved] == ["callback"]
 
 
@@ -560,3 +570,38 @@ def test_tools_work_without_a_model(store: Store) -> None:
     tools2 = CallTools(store, load_config(), lambda: NOW, "direct2")
     many = json.dumps({"order_number": "23871", "postcode": "11111 75011 22222"})
     assert json.loads(tools2.call("verify_caller", many))["status"] == "mismatch"
+
+
+def test_near_miss_number_is_found_only_through_the_verification_factor(
+    store: Store, model: ScriptedModel
+) -> None:
+    d = dialogue(store, model)
+    model.play(
+        calls(
+            ("find_order", {"order_number": "10451"}),
+            ("verify_caller", {"order_number": "10451", "email": "james.carter@example.com"}),
+            ("verify_caller", {"order_number": "10451", "email": "maria@example.com"}),
+        ),
+        say("Thanks, that matches order one oh four five two."),
+    )
+    d.on_final("10451, my email is maria@example.com")
+    found, wrong, right = (r["result"] for r in model.tool_results())
+    assert found["status"] == "not_found"
+    assert_no_leak("10452", json.dumps(found))
+    assert wrong["status"] == "mismatch"
+    assert_no_leak("10452", json.dumps(wrong))
+    assert right["status"] == "verified" and right["order_number"] == "10452"
+
+
+def test_wrong_answers_are_limited_across_calls_in_the_tools(store: Store, model: ScriptedModel) -> None:
+    for _ in range(5):
+        store.record_verify_failure("10452", "earlier-call")
+    d = dialogue(store, model)
+    model.play(
+        call("verify_caller", order_number="10452", email="maria@example.com"),  # right, but locked
+        say("For your security I can only offer a callback to the number on file."),
+    )
+    d.on_final("it's 10452, maria@example.com")
+    locked = model.tool_results()[-1]["result"]
+    assert locked["status"] == "locked" and locked["offer_human"] is True
+    assert_no_leak("10452", json.dumps(locked))

@@ -165,7 +165,10 @@ def test_alphanumeric_postcode_from_text_fallback() -> None:
 
 def test_digits_are_not_an_order_number_while_verifying() -> None:
     ent = Entities(order_ids=("28013",), digits="28013")
-    assert heard_order_number(DialogueState(stage=Stage.AWAIT_CONTACT), ent) is None
+    verifying = DialogueState(stage=Stage.AWAIT_CONTACT, order_id="10452")
+    assert heard_order_number(verifying, ent) is None
+    # after a number that matched no order the digits are looked up too (used only if they are an order)
+    assert heard_order_number(DialogueState(stage=Stage.AWAIT_CONTACT), ent) == "28013"
     assert heard_order_number(DialogueState(stage=Stage.AWAIT_ORDER), ent) == "28013"
     assert heard_order_number(DialogueState(stage=Stage.AWAIT_ORDER), Entities(digits="1045")) == "1045"
 
@@ -187,14 +190,19 @@ def test_coupon_threshold_is_strictly_under() -> None:
     assert d.requests == () and d.state.stage is Stage.CHOOSE_REMEDY
     cheaper = order(status="delivered", total=49.99)
     d = step(at_contact(cheaper, Intent.DAMAGED_ITEM), turn(Intent.OTHER, cheaper, postcodes=("28013",)), CFG)
-    assert [r.kind for r in d.requests] == ["refund", "coupon"]
+    # proposed, not made: the caller's yes makes it
+    assert d.requests == () and d.state.stage is Stage.CONFIRM_ACTION and "Shall I go ahead?" in d.text
+    assert [r.kind for r in d.state.proposal] == ["refund", "coupon"]
+    yes = step(d.state, turn(Intent.AFFIRM, cheaper), CFG)
+    assert [r.kind for r in yes.requests] == ["refund", "coupon"] and yes.confirmed
 
 
 def test_existing_refund_is_reported_not_repeated() -> None:
     done = ChangeFacts("refund", 39.9, "EUR", "damaged", NOW - timedelta(days=1), "old-call")
     facts = order(status="delivered", changes=(done,))
     d = step(at_contact(facts, Intent.DAMAGED_ITEM), turn(Intent.OTHER, facts, postcodes=("28013",)), CFG)
-    assert d.requests == () and "already issued, yesterday" in d.text
+    assert d.requests == ()
+    assert "already done: a refund of thirty-nine euros and ninety cents was issued yesterday" in d.text
 
 
 def test_goodbye_anywhere_closes_with_open_door() -> None:

@@ -55,8 +55,9 @@ def test_unreadable_line_is_skipped_not_fatal(tmp_path: Path) -> None:
 
 def test_call_with_no_store_spools_its_promised_callback(tmp_path: Path) -> None:
     spool = CallbackSpool(tmp_path / "pending.jsonl")
+    # the phone line reports the caller's number: the callback goes there (else it would be asked)
     d = build_dialogue(None, now=lambda: NOW, call_id="c-down", understand=keyword_understand,
-                       spool=spool.add)
+                       spool=spool.add, channel="phone", caller_id="+34911234567")
     d.greeting()
     offer = d.on_final("my parcel is stuck at customs")
     assert "call you back" in offer.text

@@ -91,7 +91,7 @@ def test_concurrent_refunds_pay_once(pg: Store) -> None:
 
 def test_a_whole_call_on_postgres(pg: Store) -> None:
     pg.seed_demo()
-    d, r = scripted_call(pg, "my mugs arrived broken", "23871", "75011", "bye", now=NOW)
+    d, r = scripted_call(pg, "my mugs arrived broken", "23871", "75011", "yes please", "bye", now=NOW)
     assert [a.kind for x in r for a in x.actions] == ["refund", "coupon"]
     d.close(channel="text")
     changes = pg.changes_for_call(d.call_id)
@@ -100,4 +100,22 @@ def test_a_whole_call_on_postgres(pg: Store) -> None:
         ("coupon", "23871", "EUR"),
     ]
     _, again = scripted_call(pg, "my mugs arrived broken", "23871", "75011", now=NOW)
-    assert "already issued" in again[3].text
+    assert "already done" in again[3].text
+
+
+def test_verification_limit_and_change_of_mind_on_postgres(pg: Store) -> None:
+    from datetime import timedelta
+
+    pg.seed_demo()
+    for _ in range(5):
+        pg.record_verify_failure("10452", "c-guess")
+    assert pg.verify_failures_since("10452", NOW - timedelta(hours=24)) == 5
+    _, r = scripted_call(pg, "stuck at customs", "10452", "28013", now=NOW)
+    assert "too many wrong answers" in r[2].text and "Madrid" not in r[3].text
+    pg.apply([ActionRequest("reship", "31906", 129.0, "EUR")], "c1")
+    made = pg.apply(
+        [ActionRequest("reverse_reship", "31906"), ActionRequest("refund", "31906", 129.0, "EUR")], "c2"
+    )
+    assert [a.kind for a, _ in made] == ["reverse_reship", "refund"]
+    facts = pg.order_facts("31906")
+    assert facts is not None and [c.kind for c in facts.changes] == ["refund"]

@@ -16,6 +16,7 @@ from agent.store.models import (
     Escalation,
     Order,
     Refund,
+    Reship,
     Shipment,
 )
 from intents.policy_types import ActionRequest
@@ -67,6 +68,8 @@ def apply(
         raise ActionRefused(f"unknown order for {kind}")
     if kind == "cancel":
         return _cancel(session, request, order, call_id, now)
+    if kind == "reverse_reship":
+        return _reverse_reship(session, order, call_id)
     if kind == "address_change":
         if order is None:
             raise ActionRefused("address change needs an order")
@@ -83,6 +86,16 @@ def apply(
     found = _existing(session, kind, request.order_id, call_id)
     if found is not None:
         return _action(kind, found), False
+    if kind == "refund" and order is not None and request.amount is not None:
+        try:
+            _check_refundable(session, order, request.amount)
+        except ActionRefused:
+            # A concurrent call may have refunded it between the lookup above and now: that is
+            # the same refund, reported as already made, not an error.
+            found = _existing(session, kind, request.order_id, call_id)
+            if found is not None:
+                return _action(kind, found), False
+            raise
     fields: dict[str, Any] = {
         "order_id": request.order_id,
         "amount": request.amount,
@@ -101,6 +114,27 @@ def apply(
         found = _existing(session, kind, request.order_id, call_id)
         return _action(kind, found), False
     return _action(kind, row), True
+
+
+def _check_refundable(session: Session, order: Order, amount: float) -> None:
+    """The store's own guard: a refund never exceeds what was paid less what was refunded."""
+    rows = session.scalars(select(Refund).where(Refund.order_id == order.id))
+    refunded = sum(float(r.amount or 0) for r in rows)
+    if amount > float(order.total) - refunded + 0.005:
+        raise ActionRefused("refund above what was paid less what was refunded")
+
+
+def _reverse_reship(session: Session, order: Order | None, call_id: str | None) -> tuple[Action, bool]:
+    """A change of mind before fulfilment: the replacement set up earlier is withdrawn (in the same
+    transaction as the refund that replaces it)."""
+    if order is None:
+        raise ActionRefused("reverse_reship needs an order")
+    row = session.scalars(select(Reship).where(Reship.order_id == order.id)).first()
+    if row is None:
+        raise ActionRefused("no replacement to reverse")
+    session.delete(row)
+    session.flush()
+    return Action(kind="reverse_reship", order_id=order.id, amount=row.amount, currency=row.currency), True
 
 
 def _cancel(

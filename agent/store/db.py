@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.store import actions, facts, fixtures
-from agent.store.models import CallRecord, Order
+from agent.store.models import CallRecord, Order, VerifyFailure
 from intents.dialogue_store import StoreUnavailable
 from intents.policy_types import ActionRequest, OrderFacts
 from intents.types import Action
@@ -140,6 +140,20 @@ class Store:
         """
         with self.session() as s:
             return [actions.apply(s, r, call_id, self.clock(), list(transcript)) for r in requests]
+
+    def verify_failures_since(self, order_id: str, since: datetime) -> int:
+        """Wrong verification answers recorded for ``order_id`` at or after ``since`` (any call)."""
+        with self.session() as s:
+            rows = s.scalars(
+                select(VerifyFailure.id).where(VerifyFailure.order_id == order_id, VerifyFailure.at >= since)
+            )
+            return len(list(rows))
+
+    def record_verify_failure(self, order_id: str, call_id: str | None) -> None:
+        """Count one wrong verification answer against ``order_id`` (an unknown order is ignored)."""
+        with self.session() as s:
+            if s.get(Order, order_id) is not None:
+                s.add(VerifyFailure(order_id=order_id, at=self.clock(), call_id=call_id))
 
     def changes_for_call(self, call_id: str) -> list[Action]:
         """The changes made by one call, in order: ``Action(kind, order_id, amount, currency)``."""

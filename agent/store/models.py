@@ -213,6 +213,17 @@ class AddressChange(_Change, Base):
     address: Mapped[str] = mapped_column(Text, default="")
 
 
+class VerifyFailure(Base):
+    """A wrong verification answer for an order; counted across calls to stop guessing."""
+
+    __tablename__ = "verify_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    call_id: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
 class CallRecord(Base):
     """One call: when, how, what was said, how fast, what changed."""
 

@@ -383,7 +383,11 @@ def demo_markdown() -> str:
     lines += [
         "",
         'Anywhere in a call: "I want to talk to a person" books an escalation and a callback.',
-        "A wrong email, phone or postcode reveals nothing; after three tries the agent offers a colleague.",
+        "A wrong email, phone or postcode reveals nothing; after three tries the agent offers a colleague,",
+        "and after five wrong answers for one order within 24 hours (across calls) it only offers a callback",
+        "to the number on file. Before any refund, replacement, coupon, return label or cancellation the",
+        'agent says what it will do and asks "Shall I go ahead?": say yes. A remedy the facts don\'t allow',
+        '(a "broken" yoga mat on order 12094, which hasn\'t shipped) is never paid.',
         "",
     ]
     return "\n".join(lines)
