@@ -159,6 +159,12 @@ def test_at_least_30_understanding_conversations_ship():
     assert len(names) >= 30
 
 
+def test_at_least_35_policy_conversations_ship_with_unique_names():
+    names = [(p.name, c.name) for p in DIALOGUES.glob("policy_*.yaml") for c in load_dialogue_tests(p)]
+    assert len(names) >= 35
+    assert len(names) == len(set(names))
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
 def test_shipped_dialogues_pass(path):
     outcomes = [run_conversation(c) for c in load_dialogue_tests(path)]
