@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import metrics
+from benchmarks import floor_metrics, metrics, preflight
 
 SUITE_DIR = Path(__file__).parent / "scenarios"
 SIDES = ("ours", "baseline")
@@ -63,16 +63,32 @@ class RunResult:
 # ---------------------------------------------------------------- analysis of one run
 
 
-def analyse_run(report: dict, agent_pcm: np.ndarray) -> dict:
-    """Everything measured on one call, per utterance (pure: report + agent recording)."""
+# The longest a turn can wait for its end: the VAD's turn-end silence plus the wait after a
+# trailing utterance (configs/default.yaml); a turn that waited this long is a "missed end".
+DEFAULT_LONGEST_WAIT_MS = 900.0
+
+
+def analyse_run(report: dict, agent_pcm: np.ndarray,
+                longest_wait_ms: float = DEFAULT_LONGEST_WAIT_MS) -> dict:
+    """Everything measured on one call, per utterance (pure: report + agent recording).
+
+    A barge-in counts as speech (it should stop the agent) or as a backchannel/noise (it should
+    not) from what was heard: its recognised words and its length, never the reference text.
+    """
     events = report["events"]
     utts = [metrics.effective_utterance(u, events) for u in report["caller"]]
     out: dict = {"split_turns": sum(1 for u in utts if u["split_turns"] > 1),
                  "response": [], "interruption": [], "interruption_wav": [], "stages": [],
-                 "wer_pairs": [], "intents": [], "false_interruptions": [], "agreement": []}
+                 "wer_pairs": [], "intents": [], "false_interruptions": [], "agreement": [],
+                 "floor": {"talk_overs": floor_metrics.talk_overs(utts, agent_pcm),
+                           "turn_ends": [floor_metrics.turn_ends(u, events, longest_wait_ms)
+                                         for u in utts if not u.get("barge_in")],
+                           "barge_ins": []}}
     for i, u in enumerate(utts):
         nxt = utts[i + 1]["caller_start_ms"] if i + 1 < len(utts) else math.inf
-        backchannel = metrics.is_backchannel(u.get("reference_text"))
+        backchannel = not floor_metrics.heard_as_speech(u)
+        if u.get("barge_in"):
+            out["floor"]["barge_ins"].append(floor_metrics.barge_in_outcome(u, not backchannel))
         if u.get("response_latency_ms") is not None and not (backchannel and u.get("barge_in")):
             out["response"].append(u["response_latency_ms"])
             stages = metrics.stage_breakdown(u, events)
@@ -83,7 +99,7 @@ def analyse_run(report: dict, agent_pcm: np.ndarray) -> dict:
         elif u.get("barge_in"):
             out["interruption"].append(u.get("interruption_latency_ms"))
             out["interruption_wav"].append(u.get("interruption_latency_wav_ms"))
-        if u.get("reference_text") and not backchannel:
+        if u.get("reference_text") and not metrics.is_backchannel(u["reference_text"]):
             out["wer_pairs"].append((u["reference_text"], u.get("transcript") or ""))
         if u.get("expect_intent"):
             out["intents"].append({"expect_intent": u["expect_intent"], "intent": u.get("intent")})
@@ -116,6 +132,7 @@ def summarise(results: list[RunResult]) -> dict:
         "agreement": {"checked": len(agree), "agree": sum(1 for x in agree if x["agree"]),
                       "within_ms": metrics.AGREE_MS,
                       "disagreements": [x for x in agree if not x["agree"]]},
+        "floor": floor_metrics.summary([a["floor"] for a in pick]),
     }
 
 
@@ -183,6 +200,11 @@ async def _play(scenario: object, out_dir: Path, config: object, factory: object
     return result.report
 
 
+def longest_wait_ms(config: object) -> float:
+    """VAD turn-end silence + the trailing wait of ``config`` (an ``AgentConfig``)."""
+    return float(config.vad.turn_end_ms + config.endpointing.long_wait_ms)  # type: ignore[attr-defined]
+
+
 async def _batch(jobs: list[RunResult], scenario: object, config: object, factory: object) -> None:
     """Play ``jobs`` (N calls of one scenario and side) at once; a failure is kept, never dropped."""
     from agent.audio_files import read_wav
@@ -191,7 +213,8 @@ async def _batch(jobs: list[RunResult], scenario: object, config: object, factor
         t0 = time.monotonic()
         try:
             job.report = await _play(scenario, job.dir, config, factory)
-            job.analysis = analyse_run(job.report, read_wav(job.dir / "agent.wav", 16_000))
+            job.analysis = analyse_run(job.report, read_wav(job.dir / "agent.wav", 16_000),
+                                       longest_wait_ms(config))
         except Exception as exc:  # noqa: BLE001 - every failure is reported in bench.json
             job.error = f"{type(exc).__name__}: {exc}"
             (job.dir).mkdir(parents=True, exist_ok=True)
@@ -244,11 +267,20 @@ def run_bench(scenarios: list[Path] | None = None, runs: int = 3, baseline: bool
     ``baseline``; fewer saves time where the baseline is far from the targets (~20 min a run here).
     """
     from agent.config import load_config
-    from benchmarks import plots
+    from agent.scenario import load_scenario
 
     levels = concurrent or [1]
     paths = scenarios or suite()
     config = load_config(config_path)
+    # Everything a run needs is checked now, not after 20 minutes of calls: the plotting library,
+    # the caller voice, the stock pipeline's services, the output folder.
+    problems = preflight.check([load_scenario(p) for p in paths], baseline, out)
+    for pr in problems:
+        print(f"voice-agent bench: missing {pr.what}: {pr.fix}", file=sys.stderr)
+    if problems:
+        return 2
+    from benchmarks import plots
+
     out.mkdir(parents=True, exist_ok=True)
     started = time.time()
     load_before = os.getloadavg()
@@ -334,6 +366,20 @@ def render_markdown(bench: dict) -> str:
     row("false interruptions", [f"{fi[s]['false']}/{fi[s]['n']} ({_fmt(fi[s]['rate'])})" for s in sides],
         bench.get("ratio", {}).get("false_interruption_rate"))
     row("utterances split into several turns", [str(bench[s]["utterances_split_into_turns"]) for s in sides])
+    fl = {s: bench[s]["floor"] for s in sides}
+    row("talk-overs (agent starts while the caller speaks)", [str(fl[s]["talk_overs"]) for s in sides])
+    row("early turn ends / merged back", [f"{fl[s]['early_turn_ends']} / {fl[s]['merged_turn_ends']}"
+                                          for s in sides])
+    row("false cutoffs (utterance answered as several turns)",
+        [f"{fl[s]['false_cutoffs']}/{fl[s]['utterances']} ({_fmt(fl[s]['false_cutoff_rate'])})"
+         for s in sides])
+    row("missed ends (waited for the longest timeout)",
+        [f"{fl[s]['missed_ends']}/{fl[s]['utterances']} ({_fmt(fl[s]['missed_end_rate'])})" for s in sides])
+    row("interruption success (speech barge-ins that stopped the agent)",
+        [f"{fl[s]['interruption_success']['success']}/{fl[s]['interruption_success']['n']}" for s in sides])
+    row("backchannels/noises without a stop (cut)",
+        [f"{fl[s]['backchannel_without_stop']['no_stop']}/{fl[s]['backchannel_without_stop']['n']} "
+         f"({fl[s]['backchannel_without_stop']['cut']})" for s in sides])
     row("word error rate", [_fmt(bench[s]["wer"]["wer"]) for s in sides], bench.get("ratio", {}).get("wer"))
     row("intent accuracy", [f"{_fmt(bench[s]['intent_accuracy']['accuracy'])} "
                             f"({bench[s]['intent_accuracy']['correct']}/{bench[s]['intent_accuracy']['n']})"
