@@ -108,8 +108,9 @@ def barge_in_outcome(utt: dict, speech: bool) -> dict:
     outcome = utt.get("interruption_outcome")
     ref = reference_says_speech(utt.get("reference_text"))
     return {"index": utt["index"], "speech": speech, "stopped": stopped, "outcome": outcome,
-            "success": speech and stopped and outcome == "cancel",
-            "no_stop": not speech and not stopped, "not_cut": not speech and outcome != "cancel",
+            "success": speech and stopped and outcome in ("cancel", "merge"),
+            "no_stop": not speech and not stopped,
+            "not_cut": not speech and outcome not in ("cancel", "merge"),
             "reference_disagrees": ref is not None and ref != speech}
 
 

@@ -95,10 +95,9 @@ class Playout:
         return None
 
     def cancel(self) -> list[PlayoutEvent]:
-        """Drop every queued reply; returns CUT for the one that was being heard."""
-        events = []
-        if self.speaking:
-            events.append(self._event(PlayoutEventKind.CUT, self._replies[0]))
+        """Drop every queued reply; returns CUT for the one being heard and for each reply held
+        or queued before its start (heard ``""``): the dialogue must know it was never said."""
+        events = [self._event(PlayoutEventKind.CUT, r) for r in self._replies]
         self._replies.clear()
         self._paused = False
         return events
