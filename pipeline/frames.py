@@ -34,6 +34,7 @@ class CallerTranscriptFrame(SystemFrame):
     kind: str
     at_ms: float
     speech_start_ms: float
+    continues: bool = False  # a final joined to the fragment before it (floor control's MERGE)
 
 
 @dataclass

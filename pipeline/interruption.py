@@ -80,7 +80,7 @@ class InterruptionParams:
     # A caller whose voice comes back this soon after their speech ended (the VAD's speech end,
     # which lags the voice by its ~200 ms hangover) is going on with the same utterance. A
     # barge-in on a reply comes later: the reply's latency plus what the caller heard of it.
-    merge_gap_ms: float = 800.0
+    merge_gap_ms: float = 1000.0
 
 
 @dataclass(frozen=True)

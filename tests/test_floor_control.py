@@ -198,3 +198,59 @@ def test_playout_holds_a_reply_before_its_start_and_reports_it_unsaid_when_dropp
         assert pcm == SILENCE and events == []  # held: the reply does not start
     (cut,) = p.cancel()
     assert cut.kind == PlayoutEventKind.CUT and cut.reply_id == 7 and cut.heard_text == ""
+
+
+class _CountingDialogue:
+    """Records what it is asked; its state counts the turns it has taken."""
+
+    def __init__(self):
+        self.state = 0
+        self.finals: list[tuple[int, str]] = []
+        self.heard: list[tuple[str, str]] = []
+
+    def greeting(self):
+        from intents.types import Intent, Reply
+
+        return Reply("", Intent.OTHER)
+
+    def on_final(self, text):
+        from intents.types import Intent, Reply
+
+        self.finals.append((self.state, text))
+        self.state += 1
+        return Reply(f"reply to {text}", Intent.OTHER)
+
+    def on_partial(self, text):
+        pass
+
+    def on_heard(self, reply_text, heard_text):
+        self.heard.append((reply_text, heard_text))
+
+    def answers(self, text):
+        return False
+
+
+async def test_dialogue_answers_a_continuation_from_before_the_fragment_and_hears_of_the_drop():
+    from pipecat.frames.frames import InterruptionFrame
+    from pipecat.tests.utils import SleepFrame, run_test
+
+    from pipeline.clock import ManualClock
+    from pipeline.events import AgentAudioLogged, CallLog
+    from pipeline.frames import CallerTranscriptFrame, ReplyFrame
+    from pipeline.processors.base import CallContext
+    from pipeline.processors.dialogue import DialogueProcessor
+
+    dialogue, log = _CountingDialogue(), CallLog()
+    proc = DialogueProcessor(CallContext("t", ManualClock(0.0), log), dialogue)
+    merged = "My order is 41273. Where is it?"
+    frames = [_words("My order is 41273.", "final"), SleepFrame(sleep=0.05), InterruptionFrame(),
+              SleepFrame(sleep=0.5),
+              CallerTranscriptFrame(text=merged, kind="final", at_ms=0.0, speech_start_ms=0.0,
+                                    continues=True), SleepFrame(sleep=0.1)]
+    down, _ = await run_test(proc, frames_to_send=frames)
+    # the continuation is decided from the state before the fragment: one turn, the whole
+    assert dialogue.finals == [(0, "My order is 41273."), (0, merged)]
+    # the fragment's reply never reached playout: the dialogue is told nothing of it was heard
+    assert dialogue.heard == [("reply to My order is 41273.", "")]
+    assert [e.kind for e in log.of_type(AgentAudioLogged)] == ["dropped"]
+    assert [f.reply.text for f in down if isinstance(f, ReplyFrame)][-1] == f"reply to {merged}"

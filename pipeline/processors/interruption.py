@@ -54,7 +54,7 @@ class InterruptionProcessor(FrameProcessor):
             if self._merge_prefix is not None and frame.text.strip():
                 frame = CallerTranscriptFrame(text=f"{self._merge_prefix} {frame.text.strip()}",
                                               kind="final", at_ms=frame.at_ms,
-                                              speech_start_ms=frame.speech_start_ms)
+                                              speech_start_ms=frame.speech_start_ms, continues=True)
                 self._merge_prefix = None
             if frame.text.strip():
                 self._last_turn_text = frame.text.strip()
