@@ -46,32 +46,32 @@ _CALLERS: tuple[tuple[str, str, int, dict[str, tuple[str, str | None]]], ...] = 
     ("floor-pause-email", "en-us+annie", 150, {
         "ask": ("Hi, can you tell me where my parcel is?", None),
         "order": ("three six two nine one", _digits("three six two nine one")),
-        "contact": ("My email is anna at example dot com, or the zip code is nine eight one zero one.",
+        "contact": ("My email is anna at example dot com, or the zip code is six oh six one one.",
                     f"My email is anna at example dot com. {_pause(400)} "
-                    "Or the zip code is nine eight one zero one."),
+                    "Or the zip code is six, oh, six, one, one."),
     }),
-    ("floor-pause-comma", "en-029+m2", 145, {
+    ("floor-pause-comma", "en-us+m7", 140, {
         "ask": ("Hello, the vase I ordered arrived broken, and I would like a refund please.",
                 f"Hello, the vase I ordered arrived broken, {_pause(600)} "
                 "and I would like a refund please."),
         "order": ("five one nine three six", _digits("five one nine three six")),
         "contact": ("The zip code is three oh three oh nine.", None),
     }),
-    ("floor-one-breath", "en-gb-x-rp+f4", 155, {
+    ("floor-one-breath", "en-gb-x-rp+f4", 145, {
         "ask": ("Hi, order seven two four one eight, postcode one zero one one five, where is my parcel?",
                 f"Hi, order {_digits('seven two four one eight')}, {_pause(300)} "
                 "postcode one zero one one five, where is my parcel?"),
         "order": ("seven two four one eight", _digits("seven two four one eight")),
         "contact": ("My postcode is one zero one one five.", None),
     }),
-    ("floor-audio-barge-in", "en-us-nyc+Andy", 150, {
+    ("floor-audio-barge-in", "en-us+klatt", 140, {
         "ask": ("Hi, my parcel is stuck at customs, it has been there for two weeks.", None),
         "order": ("six one three oh eight", _digits("six one three oh eight")),
         "contact": ("The zip code is one zero zero one one.", None),
         "refund": ("Sorry, stop. I would rather have my money back.", None),
         "okay": ("okay", None),
     }),
-    ("floor-pause-delivered", "en-gb-scotland+m1", 150, {
+    ("floor-pause-delivered", "en-gb-x-rp+m5", 140, {
         "ask": ("I'm calling about order eight two five one four, the tracking says delivered, "
                 "but nothing came.",
                 f"I'm calling about order {_digits('eight two five one four')}. {_pause(650)} "
@@ -83,16 +83,25 @@ _CALLERS: tuple[tuple[str, str, int, dict[str, tuple[str, str | None]]], ...] = 
 )  # fmt: skip
 
 
+# Where a caller's accent made a number unintelligible to tiny.en at every rate (measured), that
+# one line is read by another new voice, as the suite's ``Clear(voice=...)`` does.
+_NUMBER_VOICE = {"floor-pause-number": "en-us+m7", "floor-pause-email": "en-us+m7"}
+
+
 def _build() -> list[Speech]:
-    from benchmarks.make_clips import Speech
+    from benchmarks.make_clips import Speech, _paused
 
     out = []
     for prefix, voice, wpm, lines in _CALLERS:
         common = {"yes": (YES, None), "no": ("No.", None), "yes-please": (YES_PLEASE, None),
                   "done": (ALL_DONE, None)}
         for role, (text, say) in {**lines, **common}.items():
-            slow = role in ("order", "contact")  # the suite's callers read numbers carefully
-            out.append(Speech(f"{prefix}-{role}", text, voice, wpm - 15 if slow else wpm, say=say))
+            # the suite's callers read a number they are asked for carefully, digit by digit
+            careful = role in ("order", "contact")
+            if role == "contact" and say is None:
+                say = _paused(text)
+            who = _NUMBER_VOICE.get(prefix, voice) if role == "contact" else voice
+            out.append(Speech(f"{prefix}-{role}", text, who, wpm - 20 if careful else wpm, say=say))
     return out
 
 

@@ -86,7 +86,7 @@ def turn_ends(utt: dict, events: list[dict], longest_wait_ms: float) -> dict:
     """
     lo, hi = utt["caller_start_ms"] - MERGE_SLACK_MS, utt["caller_end_ms"] + MERGE_SLACK_MS
     finals = [e for e in events if e["type"] == "FinalLogged" and lo <= e["speech_start_ms"] <= hi]
-    merges = [e for e in events if e["type"] == "InterruptionLogged" and e["decision"] == "merge"
+    merges = [e for e in events if e["type"] == "InterruptionLogged" and e["decision"] in ("merge", "defer")
               and lo <= e["at_ms"] <= hi + longest_wait_ms]
     end = utt.get("speech_end_ms")
     end = utt["caller_end_ms"] if end is None else end

@@ -68,6 +68,7 @@ class Decision(enum.Enum):
     HOLD = "hold"  # nothing playing: keep the next reply from starting
     RELEASE = "release"  # let a held reply start
     MERGE = "merge"  # cancel the reply to the caller's fragment; their next turn continues it
+    DEFER = "defer"  # a final whose caller already went on: hold it back, join it to the next
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ class InterruptionState:
     answering: bool = False  # the reply playing (or held) answers the caller's latest turn
     continues: bool = False  # paused on the caller going on: confirmed speech merges, not cancels
     started: bool = False  # the paused reply had started playing (else it was held before its start)
+    turn_speech_end_ms: float | None = None  # the caller's speech end before the latest turn end
+    speech_began_ms: float | None = None  # when the latest confirmed speech began (SpeechStarted)
+    speech_began_near: bool = False  # ... within merge_gap_ms of the caller's speech before it
 
 
 @dataclass(frozen=True)
@@ -139,9 +143,11 @@ class CallerWords:
 
 @dataclass(frozen=True)
 class TurnEnded:
-    """A final transcript with words went to the dialogue: a reply to it is on its way."""
+    """A final transcript with words is ready for the dialogue (``turn_end_ms``: when its turn
+    was declared over; its words may come much later on a loaded machine)."""
 
     at_ms: float
+    turn_end_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -163,11 +169,15 @@ def _caller_begins(state: InterruptionState, at: float, onset: float, speech: bo
                    params: InterruptionParams) -> tuple[InterruptionState, Decision]:
     """An onset or speech start while the caller was quiet."""
     near = state.caller_ended_ms is not None and at - state.caller_ended_ms <= params.merge_gap_ms
+    # going on with the turn the pending or playing reply answers (not a later burst of theirs)
+    near_turn = state.turn_speech_end_ms is not None and at - state.turn_speech_end_ms <= params.merge_gap_ms
     s = replace(state, caller_active=True, caller_speech=speech, near=near, onset_ms=onset)
+    if speech:
+        s = replace(s, speech_began_ms=at, speech_began_near=near)
     if state.floor == Floor.AGENT_SPEAKING:
-        return replace(s, floor=_paused_floor(speech), continues=near and state.answering,
+        return replace(s, floor=_paused_floor(speech), continues=near_turn and state.answering,
                        started=True), Decision.PAUSE
-    if state.reply_pending and near:  # the reply to the fragment is on its way: hold it unsaid
+    if state.reply_pending and near_turn:  # the reply to the fragment is on its way: hold it unsaid
         return replace(s, floor=_paused_floor(speech), continues=True, started=False), Decision.HOLD
     return replace(s, floor=Floor.CALLER_HOLDS), Decision.HOLD
 
@@ -194,8 +204,13 @@ def step(state: InterruptionState, event: Event,
     floor = state.floor
     paused = floor in PAUSED
     match event:
-        case TurnEnded():
-            s = replace(state, reply_pending=True)
+        case TurnEnded(turn_end_ms=turn_end):
+            if turn_end is not None and state.speech_began_near and state.speech_began_ms is not None \
+                    and state.speech_began_ms > turn_end:
+                # The caller went on (soon after this fragment) before its words were ready: no
+                # reply to the fragment at all; the words wait to be joined to the next final.
+                return state, Decision.DEFER
+            s = replace(state, reply_pending=True, turn_speech_end_ms=state.caller_ended_ms)
             if floor == Floor.CALLER_HOLDS and state.near:  # the caller went on before the final
                 return replace(s, floor=_paused_floor(state.caller_speech), continues=True,
                                started=False), Decision.NONE
@@ -230,6 +245,9 @@ def step(state: InterruptionState, event: Event,
             if floor in (Floor.AGENT_SILENT, Floor.AGENT_SPEAKING):
                 return _caller_begins(state, at, onset, True, params)
             s = replace(state, caller_active=True, caller_speech=True)
+            if not state.caller_speech:  # an onset the model now confirms as speech
+                s = replace(s, speech_began_ms=state.onset_ms if floor == Floor.PAUSED_ONSET
+                            else event.at_ms, speech_began_near=state.near)
             if floor == Floor.PAUSED_ONSET:
                 return replace(s, floor=Floor.PAUSED_CALLER_SPEAKING,
                                onset_ms=min(state.onset_ms, onset)), Decision.NONE

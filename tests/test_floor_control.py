@@ -254,3 +254,81 @@ async def test_dialogue_answers_a_continuation_from_before_the_fragment_and_hear
     assert dialogue.heard == [("reply to My order is 41273.", "")]
     assert [e.kind for e in log.of_type(AgentAudioLogged)] == ["dropped"]
     assert [f.reply.text for f in down if isinstance(f, ReplyFrame)][-1] == f"reply to {merged}"
+
+
+def test_a_final_whose_caller_already_went_on_is_deferred():
+    # fragment speech 0-1500, VAD end 1700, turn ended 1800; the caller goes on at 2000; the words
+    # of the fragment are only ready at 2600 (a slow recognition): no reply to the fragment at all
+    state, ds = run([ic.CallerOnset(0, 0), ic.CallerSpeechStarted(40, 0), ic.CallerSpeechEnded(1700),
+                     ic.CallerSpeechStarted(2000, 1990), ic.TurnEnded(2600, turn_end_ms=1800)])
+    assert ds[-1] == D.DEFER and not state.reply_pending
+
+
+def test_a_final_is_not_deferred_for_speech_inside_its_own_turn_or_after_a_long_gap():
+    # the second burst began before the turn end: it is part of this final
+    _, ds = run([ic.CallerSpeechStarted(40, 0), ic.CallerSpeechEnded(1700),
+                 ic.CallerSpeechStarted(1900, 1890), ic.CallerSpeechEnded(2500),
+                 ic.TurnEnded(2900, turn_end_ms=2800)])
+    assert ds[-1] == D.NONE
+    # the caller spoke again long after (a new request): the final is answered as it is
+    _, ds = run([ic.CallerSpeechStarted(40, 0), ic.CallerSpeechEnded(1700),
+                 ic.CallerSpeechStarted(4000, 3990), ic.TurnEnded(4100, turn_end_ms=1800)])
+    assert ds[-1] == D.NONE
+
+
+def test_a_reply_held_for_a_late_new_utterance_is_not_merged():
+    # the caller's next utterance starts 5 s after the fragment, with a pause inside it; the reply
+    # to the fragment (ready meanwhile) is held, then played: it answers a turn of its own
+    state, ds = run(FRAGMENT + [ic.CallerSpeechStarted(6700, 6690), ic.CallerSpeechEnded(7400),
+                                ic.CallerSpeechStarted(7450, 7440),
+                                ic.CallerWords(7600, "thank you very much", segment_final=False)])
+    assert D.MERGE not in ds and D.CANCEL not in ds
+    assert state.floor == ic.Floor.CALLER_HOLDS and state.reply_pending
+
+
+async def test_adapter_joins_a_deferred_fragment_to_the_next_final_without_rolling_back():
+    from pipecat.tests.utils import run_test
+
+    from pipeline.clock import ManualClock
+    from pipeline.events import CallLog
+    from pipeline.frames import CallerTranscriptFrame
+    from pipeline.processors.base import CallContext
+    from pipeline.processors.interruption import InterruptionProcessor
+    from pipeline.vad import VadEventKind as K
+
+    proc = InterruptionProcessor(CallContext("t", ManualClock(2600.0), CallLog()), P)
+
+    def final(text, turn_end):
+        return CallerTranscriptFrame(text=text, kind="final", at_ms=0.0, speech_start_ms=0.0,
+                                     turn_end_ms=turn_end)
+
+    frames = [_vad(K.SPEECH_START, 40), _vad(K.SPEECH_END, 1700), _vad(K.SPEECH_START, 2000, 1990),
+              final("My order number is 41273.", 1800), _vad(K.SPEECH_END, 3500),
+              final("Where is my parcel?", 3700), _vad(K.SPEECH_START, 9000, 8990),
+              _vad(K.SPEECH_END, 9500), final("(coughing)", 9700)]
+    down, _ = await run_test(proc, frames_to_send=frames)
+    finals = [(f.text, f.continues) for f in down
+              if isinstance(f, CallerTranscriptFrame) and f.kind == "final"]
+    assert finals == [("My order number is 41273. Where is my parcel?", False), ("(coughing)", False)]
+
+
+async def test_adapter_lets_a_deferred_fragment_stand_alone_when_the_caller_only_coughed():
+    from pipecat.tests.utils import run_test
+
+    from pipeline.clock import ManualClock
+    from pipeline.events import CallLog
+    from pipeline.frames import CallerTranscriptFrame
+    from pipeline.processors.base import CallContext
+    from pipeline.processors.interruption import InterruptionProcessor
+    from pipeline.vad import VadEventKind as K
+
+    proc = InterruptionProcessor(CallContext("t", ManualClock(2600.0), CallLog()), P)
+    frames = [_vad(K.SPEECH_START, 40), _vad(K.SPEECH_END, 1700), _vad(K.SPEECH_START, 2000, 1990),
+              CallerTranscriptFrame(text="My order number is 41273.", kind="final", at_ms=0.0,
+                                    speech_start_ms=0.0, turn_end_ms=1800),
+              _vad(K.SPEECH_END, 2300),
+              CallerTranscriptFrame(text="(coughing)", kind="final", at_ms=0.0, speech_start_ms=1990,
+                                    turn_end_ms=2800)]
+    down, _ = await run_test(proc, frames_to_send=frames)
+    finals = [f.text for f in down if isinstance(f, CallerTranscriptFrame) and f.kind == "final"]
+    assert finals == ["My order number is 41273."]

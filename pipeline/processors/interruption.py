@@ -35,7 +35,8 @@ class InterruptionProcessor(FrameProcessor):
         self._swallow_final = False
         self._ticker: asyncio.Task | None = None
         self._last_turn_text = ""  # the latest final that went to the dialogue
-        self._merge_prefix: str | None = None  # set by MERGE: the fragment the next final continues
+        self._merge_prefix: str | None = None  # the fragment the next final continues (MERGE, DEFER)
+        self._prefix_answered = False  # the dialogue answered that fragment (MERGE) or never saw it
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         await super().process_frame(frame, direction)
@@ -51,14 +52,21 @@ class InterruptionProcessor(FrameProcessor):
             if self._swallow_final:
                 self._swallow_final = False
                 return
-            if self._merge_prefix is not None and frame.text.strip():
-                frame = CallerTranscriptFrame(text=f"{self._merge_prefix} {frame.text.strip()}",
-                                              kind="final", at_ms=frame.at_ms,
-                                              speech_start_ms=frame.speech_start_ms, continues=True)
-                self._merge_prefix = None
+            if self._merge_prefix is not None:
+                prefix, self._merge_prefix = self._merge_prefix, None
+                # a continuation that was only a sound leaves the fragment to stand alone
+                text = f"{prefix} {frame.text.strip()}" if ic.real_words(frame.text) else prefix
+                # continues: the dialogue answered the fragment (MERGE), not if it never saw it (DEFER)
+                frame = CallerTranscriptFrame(text=text, kind="final", at_ms=frame.at_ms,
+                                              speech_start_ms=frame.speech_start_ms,
+                                              continues=self._prefix_answered,
+                                              turn_end_ms=frame.turn_end_ms)
             if frame.text.strip():
+                decision = await self._apply(ic.TurnEnded(self._ctx.clock.now_ms(), frame.turn_end_ms))
+                if decision == ic.Decision.DEFER:
+                    self._merge_prefix, self._prefix_answered = frame.text.strip(), frame.continues
+                    return
                 self._last_turn_text = frame.text.strip()
-                await self._apply(ic.TurnEnded(self._ctx.clock.now_ms()))
         await self.push_frame(frame, direction)
 
     def _to_event(self, frame: Frame) -> ic.Event | None:
@@ -82,11 +90,11 @@ class InterruptionProcessor(FrameProcessor):
                 return ic.AgentFinished(frame.at_ms)
         return None
 
-    async def _apply(self, event: ic.Event) -> None:
+    async def _apply(self, event: ic.Event) -> ic.Decision:
         before = self._state.floor
         self._state, decision = ic.step(self._state, event, self._params)
         if decision == ic.Decision.NONE:
-            return
+            return decision
         self._ctx.log.add(InterruptionLogged(decision.value, self._ctx.clock.now_ms()))
         if decision in (ic.Decision.PAUSE, ic.Decision.HOLD):
             await self.push_frame(PlayoutControlFrame(action="pause"))
@@ -97,12 +105,13 @@ class InterruptionProcessor(FrameProcessor):
         elif decision in (ic.Decision.CANCEL, ic.Decision.MERGE):
             self._swallow_final = False
             if decision == ic.Decision.MERGE:
-                self._merge_prefix = self._last_turn_text
+                self._merge_prefix, self._prefix_answered = self._last_turn_text, True
             # InterruptionFrame flushes reply text and audio from every processor downstream.
             await self.broadcast_interruption()
             if self._state.floor == ic.Floor.CALLER_HOLDS:
                 # the cancel unpaused the playout; the caller still talks, so no reply may start
                 await self.push_frame(PlayoutControlFrame(action="pause"))
+        return decision
 
     async def _tick_loop(self) -> None:
         while True:
