@@ -69,7 +69,8 @@ DEFAULT_LONGEST_WAIT_MS = 900.0
 
 
 def analyse_run(report: dict, agent_pcm: np.ndarray,
-                longest_wait_ms: float = DEFAULT_LONGEST_WAIT_MS) -> dict:
+                longest_wait_ms: float = DEFAULT_LONGEST_WAIT_MS,
+                caller_pcm: np.ndarray | None = None) -> dict:
     """Everything measured on one call, per utterance (pure: report + agent recording).
 
     A barge-in counts as speech (it should stop the agent) or as a backchannel/noise (it should
@@ -80,7 +81,7 @@ def analyse_run(report: dict, agent_pcm: np.ndarray,
     out: dict = {"split_turns": sum(1 for u in utts if u["split_turns"] > 1),
                  "response": [], "interruption": [], "interruption_wav": [], "stages": [],
                  "wer_pairs": [], "intents": [], "false_interruptions": [], "agreement": [],
-                 "floor": {"talk_overs": floor_metrics.talk_overs(utts, agent_pcm),
+                 "floor": {"talk_overs": floor_metrics.talk_overs(utts, agent_pcm, caller_pcm),
                            "turn_ends": [floor_metrics.turn_ends(u, events, longest_wait_ms)
                                          for u in utts if not u.get("barge_in")],
                            "barge_ins": []}}
@@ -214,7 +215,7 @@ async def _batch(jobs: list[RunResult], scenario: object, config: object, factor
         try:
             job.report = await _play(scenario, job.dir, config, factory)
             job.analysis = analyse_run(job.report, read_wav(job.dir / "agent.wav", 16_000),
-                                       longest_wait_ms(config))
+                                       longest_wait_ms(config), read_wav(job.dir / "caller.wav", 16_000))
         except Exception as exc:  # noqa: BLE001 - every failure is reported in bench.json
             job.error = f"{type(exc).__name__}: {exc}"
             (job.dir).mkdir(parents=True, exist_ok=True)
@@ -367,7 +368,8 @@ def render_markdown(bench: dict) -> str:
         bench.get("ratio", {}).get("false_interruption_rate"))
     row("utterances split into several turns", [str(bench[s]["utterances_split_into_turns"]) for s in sides])
     fl = {s: bench[s]["floor"] for s in sides}
-    row("talk-overs (agent starts while the caller speaks)", [str(fl[s]["talk_overs"]) for s in sides])
+    row("talk-overs (agent starts while the caller speaks) / of them ≥ 100 ms together",
+        [f"{fl[s]['talk_overs']} / {fl[s]['talk_overs_heard']}" for s in sides])
     row("early turn ends / merged back", [f"{fl[s]['early_turn_ends']} / {fl[s]['merged_turn_ends']}"
                                           for s in sides])
     row("false cutoffs (utterance answered as several turns)",

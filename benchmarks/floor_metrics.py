@@ -59,10 +59,22 @@ def agent_starts_ms(agent_pcm: np.ndarray) -> list[float]:
     return out
 
 
-def talk_overs(utts: list[dict], agent_pcm: np.ndarray) -> list[dict]:
+# A talk-over whose two voices sounded together at least this long is one the caller heard as
+# being talked over; a shorter one is a reply begun in the caller's pause and stopped as they
+# went on (floor control's pause), counted all the same.
+OVERLAP_HEARD_MS = 100.0
+
+
+def talk_overs(utts: list[dict], agent_pcm: np.ndarray, caller_pcm: np.ndarray | None = None) -> list[dict]:
     """Agent audio that *started* while a caller clip was audible (between its first and last
-    audible window), with how long the two then overlapped."""
+    audible window). ``overlap_ms``: from that start to the clip's end, the time both were
+    audible (agent audio alone without ``caller_pcm``)."""
     act = wavmetrics.active_windows(agent_pcm)
+    both = act
+    if caller_pcm is not None:
+        caller = wavmetrics.active_windows(caller_pcm)
+        n = min(len(act), len(caller))
+        both = act[:n] & caller[:n]
     w = wavmetrics.WINDOW_MS
     out = []
     for start in agent_starts_ms(agent_pcm):
@@ -70,9 +82,9 @@ def talk_overs(utts: list[dict], agent_pcm: np.ndarray) -> list[dict]:
             on, end = u.get("speech_onset_ms"), u.get("speech_end_ms")
             if on is None or end is None or not on <= start < end - w:
                 continue
-            overlap = int(np.count_nonzero(act[int(start // w):int(math.ceil(end / w))])) * w
+            overlap = int(np.count_nonzero(both[int(start // w):int(math.ceil(end / w))])) * w
             out.append({"index": u["index"], "agent_start_ms": start, "caller_end_ms": end,
-                        "overlap_ms": float(overlap)})
+                        "overlap_ms": float(overlap), "heard": overlap >= OVERLAP_HEARD_MS})
     return out
 
 
@@ -131,6 +143,7 @@ def summary(rows_by_run: list[dict]) -> dict:
     missed = sum(1 for t in ends if t["missed_end"])
     return {
         "talk_overs": len(overs), "talk_over_ms": sorted(t["overlap_ms"] for t in overs),
+        "talk_overs_heard": sum(1 for t in overs if t.get("heard", True)),
         "talk_over_detail": overs,
         "utterances": len(ends), "early_turn_ends": sum(t["early_ends"] for t in ends),
         "merged_turn_ends": sum(t["merged"] for t in ends),

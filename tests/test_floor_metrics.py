@@ -72,6 +72,18 @@ def test_agent_starting_inside_the_callers_speech_is_a_talk_over():
     assert overs[0]["agent_start_ms"] == 2400.0 and overs[0]["overlap_ms"] == 600.0
 
 
+def test_overlap_counts_only_when_both_voices_sound():
+    # the reply starts at 2400 in the caller's pause (1500-2000 speech, 2000-2600 silence,
+    # 2600-3000 speech); the agent stops at 2620 as the caller goes on
+    agent = np.concatenate([silence(2400), tone(220), silence(1380)])
+    caller = np.concatenate([silence(1500), tone(500), silence(600), tone(400), silence(1000)])
+    (over,) = floor_metrics.talk_overs([utt(0, 1500, 3000)], agent, caller)
+    assert over["agent_start_ms"] == 2400.0 and over["overlap_ms"] == 20.0 and not over["heard"]
+    agent = np.concatenate([silence(2400), tone(600), silence(1000)])  # talks on over the caller
+    (over,) = floor_metrics.talk_overs([utt(0, 1500, 3000)], agent, caller)
+    assert over["overlap_ms"] == 400.0 and over["heard"]
+
+
 def test_reply_after_the_caller_and_short_word_gaps_are_not_talk_overs():
     # caller 500-1500; reply at 1800 with a 100 ms gap between words
     agent = np.concatenate([silence(1800), tone(400), silence(100), tone(400)])
