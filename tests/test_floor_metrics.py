@@ -165,3 +165,22 @@ def test_bench_fails_in_a_second_when_a_dependency_is_missing(monkeypatch, tmp_p
     rc = bench.run_bench([scenario], runs=1, out=tmp_path / "b")
     assert rc == 2 and "no_such_module_xyz" in capsys.readouterr().err
     assert not (tmp_path / "b" / "bench.json").exists()
+
+
+def test_bench_md_shows_the_floor_rows(tmp_path):
+    from benchmarks.bench_md import render_markdown
+
+    agent = np.concatenate([tone(3000), silence(3000)])
+    report = {"scenario": "x", "events": [final("Hi.", 0, 900)], "caller": [
+        utt(0, 1500, 2600, "Stop, I need to change my address.", barge_in=True,
+            interruption_latency_ms=20.0, interruption_latency_wav_ms=40.0, interruption_outcome="cancel")]}
+    run = bench.RunResult("x", "ours", 1, tmp_path)
+    run.analysis = bench.analyse_run(report, agent)
+    b = {"started": "now", "command": "voice-agent bench", "git": {"commit": "abc", "dirty": False},
+         "machine": {"cpu": "cpu", "cores": 2, "loadavg_before": [1.0], "loadavg_after": [1.0]},
+         "runs_per_scenario": 1, "scenarios": ["x"], "concurrency": 1, "elapsed_s": 1.0, "runs": [],
+         "ours": bench.summarise([run])}
+    md = render_markdown(b)
+    assert "| talk-overs (agent starts while the caller speaks) / of them ≥ 100 ms together | 0 / 0 |" in md
+    assert "| interruption success (speech barge-ins that stopped the agent) | 1/1 |" in md
+    assert "| false cutoffs (utterance answered as several turns) | 0/0 (–) |" in md
