@@ -73,7 +73,9 @@ def caller_entries(spoken: list[Spoken], log: CallLog, agent: list[AgentEntry],
         pieces = _finals_for(s, finals)
         final = pieces[-1] if pieces else None
         nxt_start = spoken[i + 1].start_ms if i + 1 < len(spoken) else float("inf")
-        reply = next((r for r in replies if final and r.caller_text == final.text
+        # (a final that continued an earlier fragment reached the dialogue joined to it)
+        reply = next((r for r in replies if final and final.text
+                      and (r.caller_text == final.text or r.caller_text.endswith(" " + final.text.strip()))
                       and r.at_ms >= final.at_ms - 1), None)
         reply_audio = next((a for a in agent if reply and a.reply_id == reply.reply_id), None)
         # Clips carry silent padding; latencies run from the caller's audible speech, not the pad.
@@ -109,7 +111,7 @@ def caller_entries(spoken: list[Spoken], log: CallLog, agent: list[AgentEntry],
             if silent is not None and silent < nxt_start:
                 entry["interruption_latency_wav_ms"] = round(max(0.0, silent - onset), 1)
             outcome = [d.decision for d in decisions if s.start_ms <= d.at_ms < nxt_start
-                       and d.decision in ("resume", "cancel")]
+                       and d.decision in ("resume", "cancel", "merge")]
             entry["interruption_outcome"] = outcome[0] if outcome else None
         out.append(entry)
     return out

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import metrics
+from benchmarks import floor_metrics, metrics, preflight
+from benchmarks.bench_md import render_markdown
 
 SUITE_DIR = Path(__file__).parent / "scenarios"
 SIDES = ("ours", "baseline")
@@ -63,16 +64,33 @@ class RunResult:
 # ---------------------------------------------------------------- analysis of one run
 
 
-def analyse_run(report: dict, agent_pcm: np.ndarray) -> dict:
-    """Everything measured on one call, per utterance (pure: report + agent recording)."""
+# The longest a turn can wait for its end: the VAD's turn-end silence plus the wait after a
+# trailing utterance (configs/default.yaml); a turn that waited this long is a "missed end".
+DEFAULT_LONGEST_WAIT_MS = 900.0
+
+
+def analyse_run(report: dict, agent_pcm: np.ndarray,
+                longest_wait_ms: float = DEFAULT_LONGEST_WAIT_MS,
+                caller_pcm: np.ndarray | None = None) -> dict:
+    """Everything measured on one call, per utterance (pure: report + agent recording).
+
+    A barge-in counts as speech (it should stop the agent) or as a backchannel/noise (it should
+    not) from what was heard: its recognised words and its length, never the reference text.
+    """
     events = report["events"]
     utts = [metrics.effective_utterance(u, events) for u in report["caller"]]
     out: dict = {"split_turns": sum(1 for u in utts if u["split_turns"] > 1),
                  "response": [], "interruption": [], "interruption_wav": [], "stages": [],
-                 "wer_pairs": [], "intents": [], "false_interruptions": [], "agreement": []}
+                 "wer_pairs": [], "intents": [], "false_interruptions": [], "agreement": [],
+                 "floor": {"talk_overs": floor_metrics.talk_overs(utts, agent_pcm, caller_pcm),
+                           "turn_ends": [floor_metrics.turn_ends(u, events, longest_wait_ms)
+                                         for u in utts if not u.get("barge_in")],
+                           "barge_ins": []}}
     for i, u in enumerate(utts):
         nxt = utts[i + 1]["caller_start_ms"] if i + 1 < len(utts) else math.inf
-        backchannel = metrics.is_backchannel(u.get("reference_text"))
+        backchannel = not floor_metrics.heard_as_speech(u)
+        if u.get("barge_in"):
+            out["floor"]["barge_ins"].append(floor_metrics.barge_in_outcome(u, not backchannel))
         if u.get("response_latency_ms") is not None and not (backchannel and u.get("barge_in")):
             out["response"].append(u["response_latency_ms"])
             stages = metrics.stage_breakdown(u, events)
@@ -83,7 +101,7 @@ def analyse_run(report: dict, agent_pcm: np.ndarray) -> dict:
         elif u.get("barge_in"):
             out["interruption"].append(u.get("interruption_latency_ms"))
             out["interruption_wav"].append(u.get("interruption_latency_wav_ms"))
-        if u.get("reference_text") and not backchannel:
+        if u.get("reference_text") and not metrics.is_backchannel(u["reference_text"]):
             out["wer_pairs"].append((u["reference_text"], u.get("transcript") or ""))
         if u.get("expect_intent"):
             out["intents"].append({"expect_intent": u["expect_intent"], "intent": u.get("intent")})
@@ -116,6 +134,7 @@ def summarise(results: list[RunResult]) -> dict:
         "agreement": {"checked": len(agree), "agree": sum(1 for x in agree if x["agree"]),
                       "within_ms": metrics.AGREE_MS,
                       "disagreements": [x for x in agree if not x["agree"]]},
+        "floor": floor_metrics.summary([a["floor"] for a in pick]),
     }
 
 
@@ -183,6 +202,11 @@ async def _play(scenario: object, out_dir: Path, config: object, factory: object
     return result.report
 
 
+def longest_wait_ms(config: object) -> float:
+    """VAD turn-end silence + the trailing wait of ``config`` (an ``AgentConfig``)."""
+    return float(config.vad.turn_end_ms + config.endpointing.long_wait_ms)  # type: ignore[attr-defined]
+
+
 async def _batch(jobs: list[RunResult], scenario: object, config: object, factory: object) -> None:
     """Play ``jobs`` (N calls of one scenario and side) at once; a failure is kept, never dropped."""
     from agent.audio_files import read_wav
@@ -191,7 +215,8 @@ async def _batch(jobs: list[RunResult], scenario: object, config: object, factor
         t0 = time.monotonic()
         try:
             job.report = await _play(scenario, job.dir, config, factory)
-            job.analysis = analyse_run(job.report, read_wav(job.dir / "agent.wav", 16_000))
+            job.analysis = analyse_run(job.report, read_wav(job.dir / "agent.wav", 16_000),
+                                       longest_wait_ms(config), read_wav(job.dir / "caller.wav", 16_000))
         except Exception as exc:  # noqa: BLE001 - every failure is reported in bench.json
             job.error = f"{type(exc).__name__}: {exc}"
             (job.dir).mkdir(parents=True, exist_ok=True)
@@ -244,11 +269,20 @@ def run_bench(scenarios: list[Path] | None = None, runs: int = 3, baseline: bool
     ``baseline``; fewer saves time where the baseline is far from the targets (~20 min a run here).
     """
     from agent.config import load_config
-    from benchmarks import plots
+    from agent.scenario import load_scenario
 
     levels = concurrent or [1]
     paths = scenarios or suite()
     config = load_config(config_path)
+    # Everything a run needs is checked now, not after 20 minutes of calls: the plotting library,
+    # the caller voice, the stock pipeline's services, the output folder.
+    problems = preflight.check([load_scenario(p) for p in paths], baseline, out)
+    for pr in problems:
+        print(f"voice-agent bench: missing {pr.what}: {pr.fix}", file=sys.stderr)
+    if problems:
+        return 2
+    from benchmarks import plots
+
     out.mkdir(parents=True, exist_ok=True)
     started = time.time()
     load_before = os.getloadavg()
@@ -292,77 +326,3 @@ def run_bench(scenarios: list[Path] | None = None, runs: int = 3, baseline: bool
     print(f"Wrote {out}/bench.json, bench.md and {len(bench['plots'])} plots; "
           f"{len(results) - failed}/{len(results)} runs succeeded", file=sys.stderr)
     return 0 if failed == 0 else 1
-
-
-# ---------------------------------------------------------------- bench.md
-
-
-def _fmt(v: object, unit: str = "") -> str:
-    return "–" if v is None else f"{v}{unit}"
-
-
-def _baseline_runs(bench: dict) -> str:
-    n = bench.get("baseline_runs_per_scenario")
-    return f" (baseline: {n} run(s))" if n and n != bench["runs_per_scenario"] else ""
-
-
-def render_markdown(bench: dict) -> str:
-    """A readable summary of ``bench.json``."""
-    sides = [s for s in SIDES if s in bench]
-    m = bench["machine"]
-    lines = [f"# Latency bench ({bench['started']})", "",
-             f"`{bench['command']}` · commit `{(bench['git']['commit'] or '?')[:10]}`"
-             f"{' (dirty)' if bench['git']['dirty'] else ''} · {m['cpu']}, {m['cores']} cores "
-             f"(load {m['loadavg_before'][0]:.1f} → {m['loadavg_after'][0]:.1f}) · "
-             f"{bench['runs_per_scenario']} run(s) × {len(bench['scenarios'])} scenario(s)"
-             f"{_baseline_runs(bench)}, "
-             f"{bench['concurrency']} call(s) at once · {bench['elapsed_s']:.0f} s", "",
-             "| figure | " + " | ".join(sides) + (" | baseline ÷ ours |" if "ratio" in bench else " |"),
-             "| --- | " + " | ".join("---:" for _ in sides) + (" | ---: |" if "ratio" in bench else " |")]
-
-    def row(label: str, values: list[str], r: object = None) -> None:
-        tail = f" | {_fmt(r, '×')} |" if "ratio" in bench else " |"
-        lines.append(f"| {label} | " + " | ".join(values) + tail)
-
-    for fig, label in (("response_latency_ms", "response"), ("interruption_latency_ms", "interruption"),
-                       ("interruption_latency_wav_ms", "interruption (WAV)")):
-        for k in ("p50", "p95", "p99", "max"):
-            row(f"{label} {k} (ms)", [_fmt(bench[s][fig][k]) for s in sides],
-                bench.get("ratio", {}).get(fig, {}).get(k))
-        row(f"{label} n", [str(bench[s][fig]["n"]) for s in sides])
-    fi = {s: bench[s]["false_interruptions"] for s in sides}
-    row("false interruptions", [f"{fi[s]['false']}/{fi[s]['n']} ({_fmt(fi[s]['rate'])})" for s in sides],
-        bench.get("ratio", {}).get("false_interruption_rate"))
-    row("utterances split into several turns", [str(bench[s]["utterances_split_into_turns"]) for s in sides])
-    row("word error rate", [_fmt(bench[s]["wer"]["wer"]) for s in sides], bench.get("ratio", {}).get("wer"))
-    row("intent accuracy", [f"{_fmt(bench[s]['intent_accuracy']['accuracy'])} "
-                            f"({bench[s]['intent_accuracy']['correct']}/{bench[s]['intent_accuracy']['n']})"
-                            for s in sides])
-    row("events vs WAV agree", [f"{bench[s]['agreement']['agree']}/{bench[s]['agreement']['checked']}"
-                                for s in sides])
-    row("failed runs", [f"{bench[s]['failed']}/{bench[s]['runs']}" for s in sides])
-    lines += ["", "## Where the response time goes (p50 per stage, ms)", "",
-              "| stage | " + " | ".join(sides) + " |", "| --- | " + " | ".join("---:" for _ in sides) + " |"]
-    for st in metrics.STAGES:
-        lines.append(f"| {st} | " + " | ".join(_fmt(bench[s]["stages"][st]["p50"]) for s in sides) + " |")
-    if "by_concurrency" in bench:
-        lines += ["", "## Concurrency", "", "| calls at once | side | response p50 | response p95 | "
-                  "interruption p95 |", "| ---: | --- | ---: | ---: | ---: |"]
-        for n, per in bench["by_concurrency"].items():
-            for s, v in per.items():
-                lines.append(f"| {n} | {s} | {_fmt(v['response_latency_ms']['p50'])} | "
-                             f"{_fmt(v['response_latency_ms']['p95'])} | "
-                             f"{_fmt(v['interruption_latency_ms']['p95'])} |")
-    for s in sides:
-        dis = bench[s]["agreement"]["disagreements"]
-        if dis:
-            lines += ["", f"## Events vs WAV disagreements ({s}, > {metrics.AGREE_MS:.0f} ms)", ""]
-            lines += [f"- {d['scenario']} utterance {d['index']} ({d['kind']}): events "
-                      f"{_fmt(d['events_ms'])} ms, WAV {_fmt(d['wav_ms'])} ms — {d['reason']}" for d in dis]
-    failed = [r for r in bench["runs"] if not r["ok"]]
-    if failed:
-        lines += ["", "## Failed runs", ""] + [f"- {r['side']} {r['scenario']} run {r['run']}: {r['error']}"
-                                              for r in failed]
-    if bench.get("plots"):
-        lines += ["", "## Plots", ""] + [f"![{p}]({p})" for p in bench["plots"]]
-    return "\n".join(lines) + "\n"

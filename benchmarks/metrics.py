@@ -380,7 +380,9 @@ def effective_utterance(utt: dict, events: list[dict]) -> dict:
     if len(finals) <= 1:
         return out
     last = finals[-1]
-    reply = next((e for e in events if e["type"] == "ReplyLogged" and e["caller_text"] == last["text"]
+    text = last["text"].strip()  # a continuation reached the dialogue joined to its fragment
+    reply = next((e for e in events if e["type"] == "ReplyLogged" and text
+                  and (e["caller_text"] == text or e["caller_text"].endswith(" " + text))
                   and e["at_ms"] >= last["at_ms"] - 1), None)
     start = None if reply is None else next(
         (e["at_ms"] for e in events if e["type"] == "AgentAudioLogged" and e["kind"] == "started"

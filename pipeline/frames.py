@@ -19,6 +19,7 @@ from intents.types import Reply
 from pipeline.clauses import Clause
 from pipeline.playout import PlayoutEvent
 from pipeline.vad import VadEvent
+from pipeline.word_timing import WordMark
 
 
 @dataclass
@@ -34,6 +35,8 @@ class CallerTranscriptFrame(SystemFrame):
     kind: str
     at_ms: float
     speech_start_ms: float
+    continues: bool = False  # a final joined to the fragment before it (floor control's MERGE)
+    turn_end_ms: float | None = None  # a final: when its turn was declared over
 
 
 @dataclass
@@ -49,6 +52,7 @@ class ReplyAudioFrame(DataFrame):
     clause: Clause
     pcm: np.ndarray
     last: bool
+    word_marks: tuple[WordMark, ...] = ()  # where each word of the clause ends in ``pcm``
 
 
 @dataclass

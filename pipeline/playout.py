@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.clauses import Clause, heard_prefix
+from pipeline.clauses import Clause
 from pipeline.devices import FRAME_SAMPLES
+from pipeline.word_timing import WordMark, heard_chars, marks_proportional
 
 SILENCE = bytes(FRAME_SAMPLES * 2)
 
@@ -39,6 +40,7 @@ class PlayoutEvent:
 class _Segment:
     clause: Clause
     pcm: np.ndarray  # int16
+    marks: tuple[WordMark, ...]  # where each word of the clause ends in ``pcm``
     pos: int = 0
 
 
@@ -51,7 +53,9 @@ class _Reply:
     started: bool = False
     played_clauses: list[Clause] | None = None
     last_clause: Clause | None = None
-    last_fraction: float = 0.0
+    last_marks: tuple[WordMark, ...] = ()
+    last_pos: int = 0  # samples of ``last_clause`` played
+    last_done: bool = False  # all of ``last_clause`` played
 
 
 class Playout:
@@ -71,14 +75,15 @@ class Playout:
         return bool(self._replies) and self._replies[0].started
 
     def add_clause(self, reply_id: int, reply_text: str, clause: Clause, pcm: np.ndarray,
-                   last: bool) -> None:
-        """Queue synthesized audio for ``clause`` of reply ``reply_id`` (in order)."""
+                   last: bool, marks: tuple[WordMark, ...] = ()) -> None:
+        """Queue synthesized audio for ``clause`` of reply ``reply_id`` (in order). ``marks``:
+        where each word ends in ``pcm`` (from the synthesizer); estimated from the audio if absent."""
         reply = self._replies[-1] if self._replies and self._replies[-1].reply_id == reply_id else None
         if reply is None:
             reply = _Reply(reply_id, reply_text, deque())
             self._replies.append(reply)
         if len(pcm):
-            reply.segments.append(_Segment(clause, pcm))
+            reply.segments.append(_Segment(clause, pcm, marks or marks_proportional(clause.text, pcm)))
         reply.complete = reply.complete or last
 
     def pause(self) -> PlayoutEvent | None:
@@ -95,10 +100,9 @@ class Playout:
         return None
 
     def cancel(self) -> list[PlayoutEvent]:
-        """Drop every queued reply; returns CUT for the one that was being heard."""
-        events = []
-        if self.speaking:
-            events.append(self._event(PlayoutEventKind.CUT, self._replies[0]))
+        """Drop every queued reply; returns CUT for the one being heard and for each reply held
+        or queued before its start (heard ``""``): the dialogue must know it was never said."""
+        events = [self._event(PlayoutEventKind.CUT, r) for r in self._replies]
         self._replies.clear()
         self._paused = False
         return events
@@ -127,8 +131,8 @@ class Playout:
             out[filled:filled + take] = seg.pcm[seg.pos:seg.pos + take]
             seg.pos += take
             filled += take
-            reply.last_clause = seg.clause
-            reply.last_fraction = seg.pos / len(seg.pcm)
+            reply.last_clause, reply.last_marks, reply.last_pos = seg.clause, seg.marks, seg.pos
+            reply.last_done = seg.pos >= len(seg.pcm)
             if seg.pos >= len(seg.pcm):
                 reply.segments.popleft()
         # a reply whose last clause just drained finishes now, not a frame later
@@ -140,8 +144,12 @@ class Playout:
     @staticmethod
     def _event(kind: PlayoutEventKind, reply: _Reply) -> PlayoutEvent:
         heard = ""
-        if reply.last_clause is not None:
-            heard = heard_prefix(reply.text, reply.last_clause, reply.last_fraction)
+        clause = reply.last_clause
+        if clause is not None:
+            # up to the last word whose sound has been played (a half-heard word was not understood)
+            cut = clause.end if reply.last_done else clause.start + heard_chars(reply.last_marks,
+                                                                                  reply.last_pos)
+            heard = reply.text[:cut].rstrip(" ,;:-")
         if kind == PlayoutEventKind.FINISHED:
             heard = reply.text
         return PlayoutEvent(kind, reply.reply_id, reply.text, heard)

@@ -17,6 +17,7 @@ import numpy as np
 import soxr
 
 from pipeline.clauses import split_clauses
+from pipeline.word_timing import WordMark, marks_from_alignment, marks_proportional
 from voices.registry import VOICES, model_file
 
 OUTPUT_RATE_HZ = 16_000
@@ -26,6 +27,7 @@ OUTPUT_RATE_HZ = 16_000
 class Synthesis:
     pcm: np.ndarray  # int16 mono at OUTPUT_RATE_HZ
     compute_ms: float
+    word_marks: tuple[WordMark, ...] = ()  # where each word of the text ends in ``pcm``
 
 
 class Synthesizer:
@@ -46,10 +48,12 @@ class Synthesizer:
         model = model_file(spec, f"{voice_name}.onnx")
         config = model_file(spec, f"{voice_name}.onnx.json")
         self.voice_name = voice_name
-        self._voice = PiperVoice.load(model, config_path=config)
+        # Alignments (samples per phoneme) place each word in the audio; Piper patches the model
+        # in memory for them when the onnx package is installed, else it loads it as it is.
+        self._voice = PiperVoice.load(model, config_path=config, include_alignments=True)
         self._native_rate_hz = int(self._voice.config.sample_rate)
         self._lock = threading.Lock()
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[np.ndarray, tuple[WordMark, ...]]] = OrderedDict()
 
     def synthesize(self, text: str) -> Synthesis:
         """Speak ``text`` (one clause) as int16 PCM at 16 kHz."""
@@ -58,16 +62,25 @@ class Synthesizer:
             cached = self._cache.get(text)
             if cached is not None:
                 self._cache.move_to_end(text)
-                return Synthesis(cached, (time.perf_counter() - started_s) * 1000.0)
-            chunks = [c.audio_int16_array for c in self._voice.synthesize(text)]
-        native = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
-        pcm = _trim_lead_in(soxr.resample(native, self._native_rate_hz, OUTPUT_RATE_HZ).astype(np.int16))
+                return Synthesis(cached[0], (time.perf_counter() - started_s) * 1000.0, cached[1])
+            chunks = list(self._voice.synthesize(text, include_alignments=True))
+        native = (np.concatenate([c.audio_int16_array for c in chunks]) if chunks
+                  else np.zeros(0, dtype=np.int16))
+        full = soxr.resample(native, self._native_rate_hz, OUTPUT_RATE_HZ).astype(np.int16)
+        pcm = _trim_lead_in(full)
+        trimmed = len(full) - len(pcm)
+        aligned = [(a.phoneme, int(a.num_samples)) for c in chunks for a in (c.phoneme_alignments or [])]
+        marks = None
+        if chunks and all(c.phoneme_alignments for c in chunks):
+            marks = marks_from_alignment(text, aligned, self._native_rate_hz, OUTPUT_RATE_HZ, trimmed)
+        if marks is None:
+            marks = marks_proportional(text, pcm)
         pcm.flags.writeable = False  # shared by every call that says this clause
         with self._lock:
-            self._cache[text] = pcm
+            self._cache[text] = (pcm, marks)
             while len(self._cache) > self.CACHE_CLAUSES:
                 self._cache.popitem(last=False)
-        return Synthesis(pcm, (time.perf_counter() - started_s) * 1000.0)
+        return Synthesis(pcm, (time.perf_counter() - started_s) * 1000.0, marks)
 
 
 # Piper starts each sentence with 40-80 ms of near-silence (measured by the latency lab): the

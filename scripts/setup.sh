@@ -39,4 +39,7 @@ if (( dev )); then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+# What `voice-agent bench` imports last (the plots) is checked now, not after a 20-minute run.
+.venv/bin/python -c "import matplotlib, soundfile, faster_whisper, piper" \
+  || { echo "setup: the bench's dependencies did not install" >&2; exit 1; }
 echo "==> ready: .venv/bin/voice-agent --help"

@@ -16,8 +16,11 @@ def run(events):
 
 
 def test_speech_over_silent_agent_is_just_a_turn():
-    state, ds = run([ic.CallerOnset(10, 0), ic.CallerSpeechStarted(60, 0), ic.Tick(2000)])
-    assert set(ds) == {ic.Decision.NONE}
+    # (floor control: the caller's voice holds the floor, so no reply starts over it; the
+    # hold is released when the speech ends, before any final transcript reaches the dialogue)
+    state, ds = run([ic.CallerOnset(10, 0), ic.CallerSpeechStarted(60, 0), ic.Tick(2000),
+                     ic.CallerSpeechEnded(2300)])
+    assert ds == [ic.Decision.HOLD, ic.Decision.NONE, ic.Decision.NONE, ic.Decision.RELEASE]
     assert state.floor == ic.Floor.AGENT_SILENT
 
 
@@ -27,7 +30,8 @@ def test_onset_pauses_then_long_speech_cancels():
     assert ds[1] == ic.Decision.PAUSE
     assert ds[2:4] == [ic.Decision.NONE, ic.Decision.NONE]
     assert ds[4] == ic.Decision.CANCEL  # 700 ms after the (earlier) level onset
-    assert state.floor == ic.Floor.AGENT_SILENT
+    # the caller is still talking: the floor stays theirs (no reply starts) until they stop
+    assert state.floor == ic.Floor.CALLER_HOLDS
 
 
 def test_real_word_in_partial_cancels_before_confirmation():

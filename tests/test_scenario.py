@@ -78,11 +78,14 @@ def test_shipped_clips_match_their_texts() -> None:
                 continue
             spec = specs[item.audio.stem]
             used.add(item.audio.stem)
-            if isinstance(spec, Speech):
+            # (a turn may play a clip without text: on purpose, as a user's audio-only scenario
+            # does; floor-audio-barge-in checks that the bench judges such turns by ear)
+            if isinstance(spec, Speech) and item.reference_text is not None:
                 assert item.reference_text == spec.text, (path.name, item.audio.name)
     on_disk = {p.stem for p in (SUITE / "clips").glob("*.wav")}
     assert on_disk == set(specs)
-    assert sum(p.stat().st_size for p in (SUITE / "clips").glob("*.wav")) < 10_000_000
+    # 9.7 MB for the first 20 scenarios, 4.3 MB for the six floor-control ones
+    assert sum(p.stat().st_size for p in (SUITE / "clips").glob("*.wav")) < 15_000_000
 
 
 def test_barge_in_and_backchannel_shapes() -> None:

@@ -18,9 +18,13 @@ _TICK_S = 0.02
 
 
 class InterruptionProcessor(FrameProcessor):
-    """Sits between recognition and dialogue, so it can also hold back the words of a backchannel.
+    """Sits between recognition and dialogue, so it can also hold back the words of a backchannel
+    and join the fragments of one utterance.
 
-    A final transcript whose burst resumed the agent is swallowed: "uh-huh" is not a turn.
+    A final transcript whose burst resumed the agent is swallowed: "uh-huh" is not a turn. After a
+    MERGE the next final reaches the dialogue prefixed by the fragment it continues; the reply to
+    the fragment was cut (the dialogue hears of it through playout's CUT report, with what was
+    heard of it: nothing, when it was held before its start).
     """
 
     def __init__(self, ctx: CallContext, params: ic.InterruptionParams) -> None:
@@ -30,6 +34,9 @@ class InterruptionProcessor(FrameProcessor):
         self._state = ic.InterruptionState()
         self._swallow_final = False
         self._ticker: asyncio.Task | None = None
+        self._last_turn_text = ""  # the latest final that went to the dialogue
+        self._merge_prefix: str | None = None  # the fragment the next final continues (MERGE, DEFER)
+        self._prefix_answered = False  # the dialogue answered that fragment (MERGE) or never saw it
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         await super().process_frame(frame, direction)
@@ -41,9 +48,25 @@ class InterruptionProcessor(FrameProcessor):
         event = self._to_event(frame)
         if event is not None:
             await self._apply(event)
-        if isinstance(frame, CallerTranscriptFrame) and frame.kind == "final" and self._swallow_final:
-            self._swallow_final = False
-            return
+        if isinstance(frame, CallerTranscriptFrame) and frame.kind == "final":
+            if self._swallow_final:
+                self._swallow_final = False
+                return
+            if self._merge_prefix is not None:
+                prefix, self._merge_prefix = self._merge_prefix, None
+                # a continuation that was only a sound leaves the fragment to stand alone
+                text = f"{prefix} {frame.text.strip()}" if ic.real_words(frame.text) else prefix
+                # continues: the dialogue answered the fragment (MERGE), not if it never saw it (DEFER)
+                frame = CallerTranscriptFrame(text=text, kind="final", at_ms=frame.at_ms,
+                                              speech_start_ms=frame.speech_start_ms,
+                                              continues=self._prefix_answered,
+                                              turn_end_ms=frame.turn_end_ms)
+            if frame.text.strip():
+                decision = await self._apply(ic.TurnEnded(self._ctx.clock.now_ms(), frame.turn_end_ms))
+                if decision == ic.Decision.DEFER:
+                    self._merge_prefix, self._prefix_answered = frame.text.strip(), frame.continues
+                    return
+                self._last_turn_text = frame.text.strip()
         await self.push_frame(frame, direction)
 
     def _to_event(self, frame: Frame) -> ic.Event | None:
@@ -67,23 +90,28 @@ class InterruptionProcessor(FrameProcessor):
                 return ic.AgentFinished(frame.at_ms)
         return None
 
-    async def _apply(self, event: ic.Event) -> None:
+    async def _apply(self, event: ic.Event) -> ic.Decision:
         before = self._state.floor
         self._state, decision = ic.step(self._state, event, self._params)
         if decision == ic.Decision.NONE:
-            return
+            return decision
         self._ctx.log.add(InterruptionLogged(decision.value, self._ctx.clock.now_ms()))
-        if decision == ic.Decision.PAUSE:
+        if decision in (ic.Decision.PAUSE, ic.Decision.HOLD):
             await self.push_frame(PlayoutControlFrame(action="pause"))
-        elif decision == ic.Decision.RESUME:
+        elif decision in (ic.Decision.RESUME, ic.Decision.RELEASE):
             # The burst's words were only a backchannel: its final transcript is not a turn.
             self._swallow_final = before == ic.Floor.PAUSED_CHECKING
             await self.push_frame(PlayoutControlFrame(action="resume"))
-        elif decision == ic.Decision.CANCEL:
+        elif decision in (ic.Decision.CANCEL, ic.Decision.MERGE):
             self._swallow_final = False
-            if before != ic.Floor.AGENT_SILENT:
-                # InterruptionFrame flushes reply text and audio from every processor downstream.
-                await self.broadcast_interruption()
+            if decision == ic.Decision.MERGE:
+                self._merge_prefix, self._prefix_answered = self._last_turn_text, True
+            # InterruptionFrame flushes reply text and audio from every processor downstream.
+            await self.broadcast_interruption()
+            if self._state.floor == ic.Floor.CALLER_HOLDS:
+                # the cancel unpaused the playout; the caller still talks, so no reply may start
+                await self.push_frame(PlayoutControlFrame(action="pause"))
+        return decision
 
     async def _tick_loop(self) -> None:
         while True:

@@ -34,7 +34,7 @@ class PlayoutProcessor(FrameProcessor):
             self._pacer = None
         elif isinstance(frame, ReplyAudioFrame):
             self._playout.add_clause(frame.reply_id, frame.reply_text, frame.clause, frame.pcm,
-                                     frame.last)
+                                     frame.last, frame.word_marks)
             return
         elif isinstance(frame, PlayoutControlFrame):
             if frame.action == "pause":

@@ -150,7 +150,7 @@ class SttProcessor(FrameProcessor):
         at = self._ctx.clock.now_ms()
         self._ctx.log.add(FinalLogged(result.text, at, turn_end_ms, speech_start_ms, result.compute_ms))
         await self.push_frame(CallerTranscriptFrame(text=result.text, kind="final", at_ms=at,
-                                                    speech_start_ms=speech_start_ms))
+                                                    speech_start_ms=speech_start_ms, turn_end_ms=turn_end_ms))
 
     async def _cancel_jobs(self) -> None:
         self._deadline.cancel()

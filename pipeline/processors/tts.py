@@ -40,4 +40,4 @@ class TtsProcessor(FrameProcessor):
                                            result.compute_ms, len(result.pcm) / 16.0))
             await self.push_frame(ReplyAudioFrame(
                 reply_id=frame.reply_id, reply_text=text, clause=clause, pcm=result.pcm,
-                last=index == len(clauses) - 1))
+                last=index == len(clauses) - 1, word_marks=result.word_marks))

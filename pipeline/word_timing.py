@@ -1,0 +1,94 @@
+"""Where each word of a synthesized clause ends in its audio, so ``heard_text`` is exact to the word.
+
+Why: the heard text used to assume speech time proportional to characters over the whole clause
+audio, trailing silence included. "Of course." cut 700 ms in (after the whole phrase had played)
+was reported as "Of": the clause's audio ends in ~200 ms of silence, so 70 % of the samples was
+70 % of the characters. Piper knows how many samples each phoneme got (its duration predictor);
+espeak-ng's phonemes mark word boundaries with a space, so each word's last sample is known.
+Where that is not available (the ``onnx`` package missing, or the phonemes do not split into the
+text's words, e.g. "24876" read as several words), words share the *voiced* span of the audio in
+proportion to their letters. Pure: numbers in, numbers out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_WORD = re.compile(r"\S+")
+_PUNCT_PHONEMES = frozenset(".,?!;:—–-…\"'()")
+_BOS, _EOS = "^", "$"
+_VOICED_LEVEL = 328  # -40 dBFS in int16, as the synthesizer's lead-in trim
+
+
+@dataclass(frozen=True)
+class WordMark:
+    char_end: int  # offset in the clause text just after the word (punctuation included)
+    sample_end: int  # the first sample after the word's sound, at the output rate
+
+
+def text_words(text: str) -> list[tuple[int, int]]:
+    """Character spans of the clause's words (whitespace-separated tokens)."""
+    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _phoneme_words(phonemes: Sequence[tuple[str, int]]) -> list[int]:
+    """Cumulative sample where each spoken word ends, from (phoneme, samples) in order."""
+    ends: list[int] = []
+    at, in_word, word_end = 0, False, 0
+    for ph, n in phonemes:
+        if ph == " " or ph in (_BOS, _EOS) or ph in _PUNCT_PHONEMES:
+            if in_word:
+                ends.append(word_end)
+                in_word = False
+        else:
+            in_word = True
+            word_end = at + n
+        at += n
+    if in_word:
+        ends.append(word_end)
+    return ends
+
+
+def marks_from_alignment(text: str, phonemes: Sequence[tuple[str, int]], rate_in_hz: int,
+                         rate_out_hz: int, trimmed_out: int = 0) -> tuple[WordMark, ...] | None:
+    """Word ends from Piper's phoneme alignment (``phonemes``: every sentence of the clause, in
+    order, BOS/EOS included, samples at ``rate_in_hz``), moved to ``rate_out_hz`` and shifted by
+    the ``trimmed_out`` samples cut from the start. None when phoneme words and text words differ
+    in number (then no word can be placed with confidence)."""
+    spans = text_words(text)
+    ends = _phoneme_words(phonemes)
+    if not spans or len(ends) != len(spans):
+        return None
+    scale = rate_out_hz / rate_in_hz
+    return tuple(WordMark(end, max(0, round(e * scale) - trimmed_out))
+                 for (_, end), e in zip(spans, ends, strict=True))
+
+
+def marks_proportional(text: str, pcm: np.ndarray) -> tuple[WordMark, ...]:
+    """Word ends spread over the voiced part of ``pcm`` in proportion to each word's letters."""
+    spans = text_words(text)
+    if not spans:
+        return ()
+    loud = np.flatnonzero(np.abs(pcm.astype(np.int32)) > _VOICED_LEVEL)
+    first, last = (int(loud[0]), int(loud[-1]) + 1) if len(loud) else (0, len(pcm))
+    weights = [max(1, sum(c.isalnum() for c in text[a:b])) for a, b in spans]
+    total = float(sum(weights))
+    out, acc = [], 0
+    for (_, end), w in zip(spans, weights, strict=True):
+        acc += w
+        out.append(WordMark(end, first + round((last - first) * acc / total)))
+    return tuple(out)
+
+
+def heard_chars(marks: Sequence[WordMark], played_samples: int) -> int:
+    """How many characters of the clause were heard: up to the last word whose sound has ended."""
+    heard = 0
+    for m in marks:
+        if m.sample_end > played_samples:
+            break
+        heard = m.char_end
+    return heard
