@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from pipecat.frames.frames import DataFrame, SystemFrame
@@ -34,6 +35,8 @@ class CallerTranscriptFrame(SystemFrame):
     kind: str
     at_ms: float
     speech_start_ms: float
+    # Finals only: expected identifiers the audio proved (intents.verify_evidence.Expected)
+    evidence: tuple[Any, ...] = ()
 
 
 @dataclass

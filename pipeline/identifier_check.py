@@ -17,7 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from intents.verify_evidence import Expected, Scores, near_misses, render_like, renderings
+from intents.verify_evidence import (
+    Expected,
+    Scores,
+    Thresholds,
+    Verdict,
+    decide,
+    guided_near_misses,
+    plausible,
+    render_like,
+    renderings,
+)
 from pipeline.asr import Recognizer, Transcript
 
 # Lead-in words end at the last of these within the first words ("my postcode is", "it's").
@@ -48,7 +58,7 @@ def lead_in(transcript: str) -> str:
 class IdentifierChecker:
     """Scores expected values against a recognised turn. Shares the recognizer's model and lock."""
 
-    def __init__(self, recognizer: Recognizer, decoy_limit: int = 24) -> None:
+    def __init__(self, recognizer: Recognizer, decoy_limit: int = 8) -> None:
         self._rec = recognizer
         self._decoy_limit = decoy_limit
 
@@ -91,8 +101,25 @@ class IdentifierChecker:
         first = self._score(transcript.acoustic, [(lead, forms[i]) for lead, i in combos])
         best = max(range(len(combos)), key=lambda k: first[k][0])
         lead, form = combos[best]
-        decoys = near_misses(expected, self._decoy_limit)
+        decoys = guided_near_misses(expected, transcript.text, self._decoy_limit)
         scored = self._score(transcript.acoustic, [(lead, render_like(expected, d, form)) for d in decoys])
         best_decoy = max((total for total, _, _ in scored), default=-math.inf)
         scores = Scores(first[best][0], first[best][1], first[best][2], best_decoy, len(decoys))
         return Check(expected, scores, (time.perf_counter() - started) * 1000.0)
+
+
+def check_turn(checker: IdentifierChecker, transcript: Transcript, expected: tuple[Expected, ...],
+               thresholds: Thresholds | None = None, max_checks: int = 2) -> tuple[Expected, ...]:
+    """The expected values the turn's audio proves (usually none or one). Blocking: run in a thread.
+
+    At most ``max_checks`` values are scored (each costs ~0.3-1 s on 2 cores), the likeliest kinds
+    first; an empty or silent turn costs nothing."""
+    if transcript.acoustic is None or not transcript.text.strip():
+        return ()
+    proven = []
+    for item in plausible(expected, transcript.text)[:max_checks]:
+        result = checker.check(transcript, item)
+        if result is not None and decide(result.scores, thresholds or Thresholds()) is Verdict.MATCH:
+            proven.append(item)
+            break  # one proven detail verifies the caller
+    return tuple(proven)

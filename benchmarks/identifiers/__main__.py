@@ -10,6 +10,7 @@ dev split first (zero false accepts) and prints what it found.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -22,14 +23,13 @@ DEFAULT_OUT = Path("out/identifiers")
 
 
 def _interleaved(items: list[Item]) -> list[Item]:
-    """Round-robin over voices, so that any prefix of the run covers every voice."""
-    by_voice: dict[str, list[Item]] = {}
+    """A fixed shuffle of the values (both takes of a value stay together), so that any prefix of
+    the run covers every voice, kind and condition."""
+    groups: dict[str, list[Item]] = {}
     for it in items:
-        by_voice.setdefault(it.voice.name, []).append(it)
-    out: list[Item] = []
-    for i in range(max(len(v) for v in by_voice.values())):
-        out.extend(v[i] for v in by_voice.values() if i < len(v))
-    return out
+        groups.setdefault(it.key.rsplit("-t", 1)[0], []).append(it)
+    order = sorted(groups, key=lambda k: hashlib.sha1(k.encode()).hexdigest())
+    return [it for k in order for it in groups[k]]
 
 
 def measure(split: str, limit: int | None, out: Path, fresh: bool, model: str) -> int:

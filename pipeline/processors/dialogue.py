@@ -47,6 +47,9 @@ class DialogueProcessor(FrameProcessor):
                 self._dialogue.on_partial(frame.text)
             elif frame.kind == "final" and frame.text.strip() and self._ending_reply is None:
                 # (once the goodbye is on its way, a trailing "thanks" is not a new request)
+                note = getattr(self._dialogue, "note_evidence", None)
+                if note is not None:  # issue 11: what the recognizer proved against the audio
+                    note(frame.evidence)
                 reply = await self._decide(self._dialogue.on_final, frame.text)
                 await self._say(reply, caller_text=frame.text)
         elif isinstance(frame, InputDTMFFrame) and self._ending_reply is None:

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pipecat.frames.frames import CancelFrame, EndFrame, Frame, InputAudioRawFrame
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
+from intents.verify_evidence import Expected
 from pipeline.asr import Recognizer, Transcript
 from pipeline.endpointing import AudioDeadline, EndpointingParams, Verdict, judge
 from pipeline.events import FinalLogged, PartialLogged
 from pipeline.frames import CallerTranscriptFrame, CallerVadFrame
+from pipeline.identifier_check import IdentifierChecker, check_turn
 from pipeline.processors.base import CallContext
 from pipeline.turn_audio import TurnAudio
 from pipeline.vad import VadEventKind
@@ -22,11 +24,19 @@ class SttProcessor(FrameProcessor):
 
     def __init__(self, ctx: CallContext, recognizer: Recognizer, turn: TurnAudio,
                  endpointing: EndpointingParams | None = None,
-                 answers: Callable[[str], bool] | None = None) -> None:
+                 answers: Callable[[str], bool] | None = None,
+                 expects: Callable[[], tuple[Expected, ...]] | None = None,
+                 checker: IdentifierChecker | None = None) -> None:
         """With ``endpointing.words``, a paused burst that reads as a complete sentence ends the
         turn at once, one that wholly answers the agent's question (``answers``, the dialogue's
         judge) ends it ``answer_wait_ms`` after the pause, and a trailing one waits
-        ``long_wait_ms`` beyond the VAD's turn end. Both waits count caller audio, not wall time."""
+        ``long_wait_ms`` beyond the VAD's turn end. Both waits count caller audio, not wall time.
+
+        ``expects`` (the dialogue's) names the identifiers the call waits for; with a ``checker``
+        each final is checked against them over the audio already encoded, and the final carries
+        what was proven (``CallerTranscriptFrame.evidence``)."""
+        self._expects = expects
+        self._checker = checker
         super().__init__(name="stt")
         self._answers = answers
         self._endpointing = endpointing or EndpointingParams()
@@ -147,10 +157,17 @@ class SttProcessor(FrameProcessor):
             if len(retry.text.split()) > len(result.text.split()):
                 result = retry
         self._last_partial = ""
+        evidence = await self._evidence(result)
         at = self._ctx.clock.now_ms()
         self._ctx.log.add(FinalLogged(result.text, at, turn_end_ms, speech_start_ms, result.compute_ms))
         await self.push_frame(CallerTranscriptFrame(text=result.text, kind="final", at_ms=at,
-                                                    speech_start_ms=speech_start_ms))
+                                                    speech_start_ms=speech_start_ms, evidence=evidence))
+
+    async def _evidence(self, result: Transcript) -> tuple[Expected, ...]:
+        expected = self._expects() if self._expects is not None else ()
+        if not expected or self._checker is None:
+            return ()
+        return await asyncio.to_thread(check_turn, self._checker, result, expected)
 
     async def _cancel_jobs(self) -> None:
         self._deadline.cancel()
