@@ -82,7 +82,8 @@ def test_shipped_clips_match_their_texts() -> None:
                 assert item.reference_text == spec.text, (path.name, item.audio.name)
     on_disk = {p.stem for p in (SUITE / "clips").glob("*.wav")}
     assert on_disk == set(specs)
-    assert sum(p.stat().st_size for p in (SUITE / "clips").glob("*.wav")) < 10_000_000
+    # 16 MB: issue 11 added ~3.5 MB of identifier scenario clips (benchmarks/clips_ident.py)
+    assert sum(p.stat().st_size for p in (SUITE / "clips").glob("*.wav")) < 16_000_000
 
 
 def test_barge_in_and_backchannel_shapes() -> None:
