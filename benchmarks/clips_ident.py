@@ -34,9 +34,18 @@ NEAR = (
     ("ident-near-phone", "en-us+m6", 150, "My number is three one two, five five five, zero one four eight."),
 )
 
+# Callers who, told their postcode doesn't match, give their phone number instead (as people do).
+FALLBACK = {
+    "ident-gb-postcode": "Then try my phone number. Oh seven seven oh oh, nine oh oh, three one one.",
+    "ident-phone-line": "Try my mobile then. Oh six, one two, three four, five oh, oh one.",
+}
+
 CLIPS: list[Speech] = [
     clip
     for name, voice, wpm, phone, order, contact in CALLERS
     for clip in _caller(name, voice, wpm, {"ask": ASK, "order": order, "contact": contact, "yes": YES,
                                           "no": "No.", "done": ALL_DONE}, phone=phone)
+] + [
+    Speech(f"{name}-phone", text, voice, wpm, phone)
+    for name, voice, wpm, phone, _, _ in CALLERS if (text := FALLBACK.get(name))
 ] + [Speech(f"{name}-contact", text, voice, wpm) for name, voice, wpm, text in NEAR]
