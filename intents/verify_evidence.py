@@ -245,3 +245,18 @@ def plausible(expected: tuple[Expected, ...], transcript: str) -> tuple[Expected
             return 0 if digits >= 7 else 1
         return 0 if not emailish and digits < 7 else 1
     return tuple(sorted(expected, key=rank))
+
+
+def plainly_heard(expected: tuple[Expected, ...], transcript: str) -> bool:
+    """True when the transcript alone already matches one of the values (no check needed)."""
+    from intents.entities import extract_entities
+    from intents.policy_verify import contact_matches
+
+    entities = extract_entities(transcript)
+    for e in expected:
+        facts = CustomerFacts(id="", name="", email=e.value if e.kind is IdKind.EMAIL else "",
+                              phone=e.value if e.kind is IdKind.PHONE else "",
+                              postcode=e.value if e.kind is IdKind.POSTCODE else "")
+        if e.kind is not IdKind.ORDER and contact_matches(facts, entities, transcript):
+            return True
+    return False

@@ -24,6 +24,7 @@ from intents.verify_evidence import (
     Verdict,
     decide,
     guided_near_misses,
+    plainly_heard,
     plausible,
     render_like,
     renderings,
@@ -114,8 +115,8 @@ def check_turn(checker: IdentifierChecker, transcript: Transcript, expected: tup
 
     At most ``max_checks`` values are scored (each costs ~0.3-1 s on 2 cores), the likeliest kinds
     first; an empty or silent turn costs nothing."""
-    if transcript.acoustic is None or not transcript.text.strip():
-        return ()
+    if transcript.acoustic is None or not transcript.text.strip() or plainly_heard(expected, transcript.text):
+        return ()  # nothing to check, or the transcript already matches: spend no time
     proven = []
     for item in plausible(expected, transcript.text)[:max_checks]:
         result = checker.check(transcript, item)

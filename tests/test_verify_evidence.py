@@ -123,3 +123,13 @@ def test_garbled_answer_without_evidence_is_not_accepted(store: Store) -> None:
     d.note_evidence(())
     d.on_final("My host called in the next number of 1A, 1A")
     assert not d.state.verified
+
+
+def test_plainly_heard_skips_the_check_only_on_a_real_match() -> None:
+    from intents.verify_evidence import plainly_heard
+
+    expected = (Expected(IdKind.POSTCODE, "10115"), Expected(IdKind.PHONE, "+34612907345"))
+    assert plainly_heard(expected, "It's 612 907 345")
+    assert plainly_heard(expected, "The postcode is 10115.")
+    assert not plainly_heard(expected, "The post code is only a row 11 file.")
+    assert not plainly_heard(expected, "It's 612 907 346")
