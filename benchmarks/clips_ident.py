@@ -26,7 +26,8 @@ CALLERS = (
      "It's K one A, zero B one."),
     ("ident-phone-line", "en-gb-scotland+m3", 145, True, "three five oh six two",
      "My postcode is seven five zero one one."),
-    ("ident-pl-postcode", "en-us+f3", 155, False, "two nine one four eight", "It's zero zero, nine five zero."),
+    ("ident-pl-postcode", "en-us+f3", 155, False, "two nine one four eight",
+     "It's zero zero, nine five zero."),
     ("ident-nl-phone", "en-gb-x-rp+m5", 150, False, "four six oh three one",
      "My mobile is oh six, one two three, four five six, seven eight."),
 )
