@@ -110,11 +110,11 @@ class IdentifierChecker:
 
 
 def check_turn(checker: IdentifierChecker, transcript: Transcript, expected: tuple[Expected, ...],
-               thresholds: Thresholds | None = None, max_checks: int = 2) -> tuple[Expected, ...]:
+               thresholds: Thresholds | None = None, max_checks: int = 1) -> tuple[Expected, ...]:
     """The expected values the turn's audio proves (usually none or one). Blocking: run in a thread.
 
-    At most ``max_checks`` values are scored (each costs ~0.3-1 s on 2 cores), the likeliest kinds
-    first; an empty or silent turn costs nothing."""
+    At most ``max_checks`` values are scored (each costs ~0.3-1 s on 2 cores; one by default, the
+    kind the answer sounds like); an empty or silent turn costs nothing."""
     if transcript.acoustic is None or not transcript.text.strip() or plainly_heard(expected, transcript.text):
         return ()  # nothing to check, or the transcript already matches: spend no time
     proven = []

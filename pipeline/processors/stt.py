@@ -123,9 +123,12 @@ class SttProcessor(FrameProcessor):
 
     async def _announce_segment(self, job: asyncio.Task[Transcript]) -> None:
         result = await job
-        if self._segment is job:
+        running = self._early_check is not None and not self._early_check[1].done()
+        if self._segment is job and not running:
             # Check the identifiers while the VAD waits out the pause: if this burst ends the turn,
-            # the evidence is ready with (or soon after) the final instead of ~0.5 s later.
+            # the evidence is ready with (or soon after) the final instead of ~0.5 s later. One at
+            # a time: a check holds the model, and a caller pausing between digit groups would
+            # otherwise queue one per group ahead of the recognitions (seen: 6-11 s replies).
             self._early_check = (result, self.create_task(self._evidence(result), name="stt-check"))
         await self.push_frame(CallerTranscriptFrame(text=result.text, kind="segment",
                                                     at_ms=self._ctx.clock.now_ms(),
