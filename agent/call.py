@@ -30,6 +30,7 @@ from pipeline.asr import Recognizer, load_recognizer
 from pipeline.clock import Clock, MonotonicClock
 from pipeline.devices import PIPELINE_RATE_HZ, AudioSink, AudioSource
 from pipeline.events import CallLog
+from pipeline.identifier_check import IdentifierChecker
 from pipeline.processors.audio_input import AudioInputProcessor
 from pipeline.processors.base import CallContext
 from pipeline.processors.dialogue import DialogueProcessor
@@ -117,7 +118,9 @@ class CallPipeline:
             self._input,
             VadProcessor(ctx, VadStream(make_speech_model(config.vad.model), config.vad_params())),
             SttProcessor(ctx, models.recognizer, TurnAudio(config.turn_audio_params()),
-                         config.endpointing_params(), dialogue.answers),
+                         config.endpointing_params(), dialogue.answers,
+                         expects=getattr(dialogue, "expects", None),  # issue 11: identifier check
+                         checker=IdentifierChecker(models.recognizer)),
             InterruptionProcessor(ctx, config.interruption_params()),
             self._dialogue,
             TtsProcessor(ctx, models.synthesizer, config.tts.min_clause_words),

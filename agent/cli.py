@@ -210,6 +210,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="config YAML overriding the embedded defaults")
     p.set_defaults(func=cmd_bench)
 
+    # bench-ids (issue 11): the identifier benchmark; its options are its own (see --help there).
+    def cmd_bench_ids(args: argparse.Namespace) -> int:
+        from benchmarks.identifiers.__main__ import main as bench_ids
+
+        return bench_ids(args.ids_args)
+
+    p = sub.add_parser("bench-ids", help="identifier capture and false accepts (benchmarks/identifiers)")
+    p.add_argument("ids_args", nargs=argparse.REMAINDER, help="--split dev|heldout|all, --limit N, ...")
+    p.set_defaults(func=cmd_bench_ids)
+
     p = sub.add_parser("talk", help="talk to the agent with this machine's microphone and speaker")
     p.add_argument("--config", help="config YAML overriding the embedded defaults")
     p.set_defaults(func=cmd_talk)

@@ -247,6 +247,9 @@ CLIPS: list[Speech | Sound] = [
     Sound("knock", "knock"),
     *FLOOR_CLIPS,
 ]  # fmt: skip
+from benchmarks.clips_ident import CLIPS as _IDENT_CLIPS  # noqa: E402 (issue 11)
+
+CLIPS += _IDENT_CLIPS
 
 
 def _rng(name: str) -> np.random.Generator:

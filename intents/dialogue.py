@@ -13,6 +13,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from intents.policy_text import clean_caller_text
 from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.turn_complete import is_complete_answer
 from intents.types import Action, Entities, Intent, IntentResult, Reply
+from intents.verify_evidence import Expected, expected_now, with_evidence
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,7 @@ class RuleDialogue:
         self._match = match or _default_match
         self._keys = ""
         self._orders: tuple[OrderFacts, ...] = ()  # facts fetched for the latest turn
+        self._evidence: tuple[Expected, ...] = ()  # issue 11: proven for the next final
 
     # -- DialogueManager -------------------------------------------------------------------
     def greeting(self) -> Reply:
@@ -100,8 +103,22 @@ class RuleDialogue:
             self.started_at = self.now()
         text = clean_caller_text(text, self.config.policy.max_text_chars)
         understood = self._understand(text)
+        if self._evidence:  # issue 11: details the recognizer proved against the audio
+            understood = replace(understood, entities=with_evidence(understood.entities, self._evidence))
+            self._evidence = ()
         self._hear(text, understood.intent)
         return self._decide(text, understood, keypad=False)
+
+    # -- issue 11: the recognizer checks the answer against what the call expects ----------------
+    def expects(self) -> tuple[Expected, ...]:
+        """The identifiers the next answer should be checked against (none unless verifying)."""
+        facts = next((o for o in self._orders if o.id == self.state.order_id), None)
+        waiting = self.state.stage is Stage.AWAIT_CONTACT and not self.state.verified
+        return expected_now(waiting, facts.customer if facts else None)
+
+    def note_evidence(self, proven: tuple[Expected, ...]) -> None:
+        """What the recognizer proved for the final transcript about to arrive."""
+        self._evidence = tuple(proven)
 
     def answers(self, text: str) -> bool:
         """True when ``text`` fully answers the question the call's stage waits on."""

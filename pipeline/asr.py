@@ -12,7 +12,7 @@ CTranslate2 releases the GIL, so recognitions run in worker threads without bloc
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -28,6 +28,9 @@ class Transcript:
     text: str
     audio_ms: float  # length of the audio recognised
     compute_ms: float  # wall time spent recognising
+    # The encoder output and its frame count, for checking expected values against the same audio
+    # without encoding it again (pipeline/identifier_check.py). Opaque here; None for silence.
+    acoustic: tuple[object, int] | None = field(default=None, compare=False, repr=False)
 
 
 class Recognizer:
@@ -88,7 +91,8 @@ class Recognizer:
         text = tokenizer.decode(result.sequences_ids[0]).strip()
         if result.no_speech_prob > 0.8:
             text = ""
-        return Transcript(text, audio_ms, (time.perf_counter() - started_s) * 1000.0)
+        acoustic = (encoded, len(audio) // 160)  # mel frames (10 ms hop) holding the caller's audio
+        return Transcript(text, audio_ms, (time.perf_counter() - started_s) * 1000.0, acoustic)
 
 
 @cache

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from pipecat.frames.frames import DataFrame, SystemFrame
@@ -37,6 +38,8 @@ class CallerTranscriptFrame(SystemFrame):
     speech_start_ms: float
     continues: bool = False  # a final joined to the fragment before it (floor control's MERGE)
     turn_end_ms: float | None = None  # a final: when its turn was declared over
+    # Finals only: expected identifiers the audio proved (intents.verify_evidence.Expected)
+    evidence: tuple[Any, ...] = ()
 
 
 @dataclass

@@ -101,3 +101,42 @@ async def test_an_onset_in_the_frame_that_would_end_the_wait_holds_the_turn(goin
          .vad(VadEventKind.SPEECH_END).audio(6).sleep(0.3))
     down, _ = await run_test(whole_answer_stt(), frames_to_send=s.frames)
     assert finals(down) == [f"{30 + 5 + 1 + 20} frames"]
+
+
+class _AcousticRecognizer(CountingRecognizer):
+    """As CountingRecognizer, with an (opaque) encoder output for the identifier check."""
+
+    def transcribe(self, pcm: np.ndarray, max_new_tokens: int = 96) -> Transcript:
+        t = super().transcribe(pcm, max_new_tokens)
+        return Transcript(t.text, t.audio_ms, t.compute_ms, acoustic=("encoded", len(pcm) // 160))
+
+
+class _Checker:
+    """Proves the expected value when its margin over the near misses is ``margin`` nats."""
+
+    def __init__(self, margin: float) -> None:
+        self.margin = margin
+        self.checked: list[str] = []
+
+    def check(self, transcript, expected):  # type: ignore[no-untyped-def]
+        from intents.verify_evidence import Scores
+        from pipeline.identifier_check import Check
+
+        self.checked.append(expected.value)
+        return Check(expected, Scores(-3.0, -0.3, -1.0, -3.0 - self.margin, 8), 1.0)
+
+
+@pytest.mark.parametrize(("margin", "proven"), [(9.0, True), (0.1, False)])
+async def test_the_final_carries_what_the_check_proved(margin: float, proven: bool) -> None:
+    from intents.verify_evidence import Expected, IdKind
+
+    expected = (Expected(IdKind.POSTCODE, "10115"),)
+    checker = _Checker(margin)
+    ctx = CallContext("t", MonotonicClock(), CallLog())
+    stt = SttProcessor(ctx, _AcousticRecognizer(), TurnAudio(), EndpointingParams(answer_wait_ms=100.0),
+                       answers=lambda text: True, expects=lambda: expected, checker=checker)  # type: ignore[arg-type]
+    s = Script().vad(VadEventKind.SPEECH_START).audio(50).vad(VadEventKind.SPEECH_END).audio(10).sleep(0.3)
+    down, _ = await run_test(stt, frames_to_send=s.frames)
+    final = [f for f in down if isinstance(f, CallerTranscriptFrame) and f.kind == "final"]
+    assert len(final) == 1 and checker.checked == ["10115"]
+    assert final[0].evidence == (expected if proven else ())

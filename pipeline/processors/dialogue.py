@@ -82,6 +82,9 @@ class DialogueProcessor(FrameProcessor):
             # The fragment's reply was dropped unsaid: answer fragment and continuation as one turn
             # from where the dialogue stood before the fragment (it moved nothing in the store).
             self._dialogue.state = self._before_turn  # type: ignore[attr-defined]
+        note = getattr(self._dialogue, "note_evidence", None)
+        if note is not None:  # issue 11: what the recognizer proved against the audio
+            note(frame.evidence)
         before = getattr(self._dialogue, "state", None)
         seen = self._interruptions
         reply = await self._decide(self._dialogue.on_final, frame.text)

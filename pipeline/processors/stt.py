@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pipecat.frames.frames import CancelFrame, EndFrame, Frame, InputAudioRawFrame
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
+from intents.verify_evidence import Expected
 from pipeline.asr import Recognizer, Transcript
 from pipeline.endpointing import AudioDeadline, EndpointingParams, Verdict, judge
 from pipeline.events import FinalLogged, PartialLogged
 from pipeline.frames import CallerTranscriptFrame, CallerVadFrame
+from pipeline.identifier_check import IdentifierChecker, check_turn
 from pipeline.processors.base import CallContext
 from pipeline.turn_audio import TurnAudio
 from pipeline.vad import VadEventKind
@@ -22,11 +24,21 @@ class SttProcessor(FrameProcessor):
 
     def __init__(self, ctx: CallContext, recognizer: Recognizer, turn: TurnAudio,
                  endpointing: EndpointingParams | None = None,
-                 answers: Callable[[str], bool] | None = None) -> None:
+                 answers: Callable[[str], bool] | None = None,
+                 expects: Callable[[], tuple[Expected, ...]] | None = None,
+                 checker: IdentifierChecker | None = None) -> None:
         """With ``endpointing.words``, a paused burst that reads as a complete sentence ends the
         turn at once, one that wholly answers the agent's question (``answers``, the dialogue's
         judge) ends it ``answer_wait_ms`` after the pause, and a trailing one waits
-        ``long_wait_ms`` beyond the VAD's turn end. Both waits count caller audio, not wall time."""
+        ``long_wait_ms`` beyond the VAD's turn end. Both waits count caller audio, not wall time.
+
+        ``expects`` (the dialogue's) names the identifiers the call waits for; with a ``checker``
+        each final is checked against them over the audio already encoded, and the final carries
+        what was proven (``CallerTranscriptFrame.evidence``)."""
+        self._expects = expects
+        self._checker = checker
+        # (segment transcript, its check) started at the pause; used if that segment is the final
+        self._early_check: tuple[Transcript, asyncio.Task[tuple[Expected, ...]]] | None = None
         super().__init__(name="stt")
         self._answers = answers
         self._endpointing = endpointing or EndpointingParams()
@@ -111,6 +123,13 @@ class SttProcessor(FrameProcessor):
 
     async def _announce_segment(self, job: asyncio.Task[Transcript]) -> None:
         result = await job
+        running = self._early_check is not None and not self._early_check[1].done()
+        if self._segment is job and not running:
+            # Check the identifiers while the VAD waits out the pause: if this burst ends the turn,
+            # the evidence is ready with (or soon after) the final instead of ~0.5 s later. One at
+            # a time: a check holds the model, and a caller pausing between digit groups would
+            # otherwise queue one per group ahead of the recognitions (seen: 6-11 s replies).
+            self._early_check = (result, self.create_task(self._evidence(result), name="stt-check"))
         await self.push_frame(CallerTranscriptFrame(text=result.text, kind="segment",
                                                     at_ms=self._ctx.clock.now_ms(),
                                                     speech_start_ms=self._turn.speech_start_ms))
@@ -147,10 +166,24 @@ class SttProcessor(FrameProcessor):
             if len(retry.text.split()) > len(result.text.split()):
                 result = retry
         self._last_partial = ""
+        early, self._early_check = self._early_check, None
+        if early is not None and early[0] is result:
+            evidence = await early[1]
+        else:
+            if early is not None:
+                await self.cancel_task(early[1])  # a stale burst: its check no longer counts
+            evidence = await self._evidence(result)
         at = self._ctx.clock.now_ms()
         self._ctx.log.add(FinalLogged(result.text, at, turn_end_ms, speech_start_ms, result.compute_ms))
         await self.push_frame(CallerTranscriptFrame(text=result.text, kind="final", at_ms=at,
-                                                    speech_start_ms=speech_start_ms, turn_end_ms=turn_end_ms))
+                                                    speech_start_ms=speech_start_ms, turn_end_ms=turn_end_ms,
+                                                    evidence=evidence))
+
+    async def _evidence(self, result: Transcript) -> tuple[Expected, ...]:
+        expected = self._expects() if self._expects is not None else ()
+        if not expected or self._checker is None:
+            return ()
+        return await asyncio.to_thread(check_turn, self._checker, result, expected)
 
     async def _cancel_jobs(self) -> None:
         self._deadline.cancel()

@@ -1,0 +1,66 @@
+"""The identifier scenarios (issue 11), played in real time: callers with voices the rest of the
+suite never used must be verified; near misses (one character off the stored detail) must not."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from agent.call import load_models, our_call_factory
+from agent.config import AgentConfig
+from agent.scenario import load_scenario
+from agent.simulate import run_simulation
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "benchmarks" / "scenarios"
+MUST_VERIFY = ("ident-us-phone", "ident-de-postcode", "ident-es-phone", "ident-ca-postcode",
+               "ident-pl-postcode", "ident-nl-phone")
+# Not yet: tiny.en does not hear this West Midlands voice's spelled "B one five, two T T" nor its
+# "oh oh" (written "hello"), and over the 8 kHz line it never gets the order number. Strict: when
+# they start passing, the test says so and they move up.
+NOT_YET = ("ident-gb-postcode", "ident-phone-line")
+MUST_NOT_VERIFY = ("ident-near-postcode", "ident-near-phone")
+VERIFIED = "on its way"  # the in-transit answer, said only after verification
+
+
+@pytest.fixture(scope="module")
+def call_factory():  # type: ignore[no-untyped-def]
+    config = AgentConfig()
+    return config, our_call_factory(config, load_models(config))
+
+
+def _play(name: str, tmp_path: Path, call_factory) -> tuple[dict, str]:  # type: ignore[no-untyped-def,type-arg]
+    config, factory = call_factory
+    result = asyncio.run(run_simulation(load_scenario(SCENARIOS / f"{name}.yaml"), tmp_path / name,
+                                        config, factory))
+    return result.report, (tmp_path / name / "transcript.txt").read_text()
+
+
+def _said(report: dict) -> str:  # type: ignore[type-arg]
+    return " ".join(a["heard_text"] for a in report["agent"]).lower()
+
+
+@pytest.mark.realtime
+@pytest.mark.parametrize("name", MUST_VERIFY)
+def test_caller_is_verified(name, tmp_path, call_factory) -> None:  # type: ignore[no-untyped-def]
+    report, transcript = _play(name, tmp_path, call_factory)
+    assert VERIFIED in _said(report), transcript
+    assert report["store_changes"] == [], transcript
+
+
+@pytest.mark.realtime
+@pytest.mark.xfail(strict=True, reason="issue 11: not heard yet (see NOT_YET)")
+@pytest.mark.parametrize("name", NOT_YET)
+def test_caller_is_verified_not_yet(name, tmp_path, call_factory) -> None:  # type: ignore[no-untyped-def]
+    report, transcript = _play(name, tmp_path, call_factory)
+    assert VERIFIED in _said(report), transcript
+
+
+@pytest.mark.realtime
+@pytest.mark.parametrize("name", MUST_NOT_VERIFY)
+def test_near_miss_is_not_verified(name, tmp_path, call_factory) -> None:  # type: ignore[no-untyped-def]
+    report, transcript = _play(name, tmp_path, call_factory)
+    # Not verified: told it doesn't match, or asked again as unclear (never counted as wrong)
+    assert VERIFIED not in _said(report), transcript
+    assert report["store_changes"] == [], transcript
