@@ -94,7 +94,9 @@ async def test_voice_webhook_needs_a_valid_signature(server: Server) -> None:
     assert _post(url, {**params, "From": "+1999"}, twilio_signature("test-auth-token", url, params))[0] == 403
     status, twiml = _post(url, params, twilio_signature("test-auth-token", url, params))
     assert status == 200
-    assert f'<Connect><Stream url="ws://127.0.0.1:{server.port}/twilio/stream"/></Connect>' in twiml
+    # the caller's number travels to the stream, for a callback if every agent is busy
+    assert (f'<Connect><Stream url="ws://127.0.0.1:{server.port}/twilio/stream">'
+            '<Parameter name="from" value="+15551230000"/></Stream></Connect>') in twiml
     with pytest.raises(InvalidStatus) as info:
         async with connect(server.ws):
             pass

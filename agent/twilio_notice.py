@@ -1,0 +1,84 @@
+"""Short notices on a Media Streams socket outside a call's pipeline: the busy notice (the worker
+is full: a callback is booked and the call ends) and the drain apology (the worker is stopping).
+
+The whole notice is sent at once (the provider buffers and plays it in real time), followed by a
+``mark``; the provider echoes the mark when the caller has heard everything before it, and only
+then is the socket closed, so the caller never hears a notice cut off, nor silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agent.twilio import (
+    Downsampler,
+    Mark,
+    ProtocolError,
+    Stop,
+    mark_message,
+    media_message,
+    mulaw_encode,
+    parse_message,
+)
+
+if TYPE_CHECKING:
+    from agent.calls import CallHost
+    from agent.twilio_call import StreamConnection
+
+log = logging.getLogger(__name__)
+
+NOTICE_MARK = "notice-end"
+FRAME_8K = 160  # 20 ms of μ-law at 8 kHz
+HEARD_MARGIN_S = 3.0  # beyond the notice's length, how long to wait for its mark
+
+
+def notice_messages(stream_sid: str, pcm16k: np.ndarray) -> list[str]:
+    """``media`` messages of 20 ms for ``pcm16k`` (int16 at 16 kHz), then the notice's mark."""
+    pcm = pcm16k.astype(np.int16)
+    ulaw = mulaw_encode(Downsampler().process(pcm[: len(pcm) // 2 * 2]))
+    chunks = [ulaw[i:i + FRAME_8K].ljust(FRAME_8K, b"\xff") for i in range(0, len(ulaw), FRAME_8K)]
+    return [media_message(stream_sid, c) for c in chunks] + [mark_message(stream_sid, NOTICE_MARK)]
+
+
+async def play_notice(conn: StreamConnection, stream_sid: str, pcm16k: np.ndarray) -> str:
+    """Send the notice and wait until it was heard; returns ``heard``, ``hung-up`` or ``timeout``."""
+    for message in notice_messages(stream_sid, pcm16k):
+        await conn.send(message)
+    length_s = len(pcm16k) / 16_000
+
+    async def heard() -> str:
+        while True:
+            raw = await conn.recv()
+            if raw is None:
+                return "hung-up"
+            try:
+                msg = parse_message(raw)
+            except ProtocolError:
+                continue  # a bad message changes nothing now: the notice is all that is left
+            if isinstance(msg, Stop):
+                return "hung-up"
+            if isinstance(msg, Mark) and msg.name == NOTICE_MARK:
+                return "heard"
+
+    try:
+        return await asyncio.wait_for(heard(), length_s + HEARD_MARGIN_S)
+    except TimeoutError:
+        return "timeout"
+
+
+async def serve_busy_caller(conn: StreamConnection, host: CallHost, stream_sid: str, call_id: str,
+                            caller_number: str) -> str:
+    """The worker is full: book a callback, play the busy notice, end the call cleanly."""
+    host.overflow_calls += 1
+    try:
+        pcm = await host.overflow_notice(call_id, caller_number, "twilio")
+        outcome = await play_notice(conn, stream_sid, pcm)
+    finally:
+        host.overflow_calls -= 1
+    log.info("busy caller: callback booked, notice %s", outcome, extra={"call_id": call_id})
+    await conn.close(1000, "all agents busy")
+    return "overflow"
