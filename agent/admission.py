@@ -95,18 +95,23 @@ def _when(slot: datetime, now: datetime) -> str:
     return f"{say_date(slot, today=now.astimezone(slot.tzinfo).date())} at {say_time(slot)}"
 
 
+# The first sentence of each message never changes: it is synthesised at start-up (see
+# ``CallHost.warm_notices``) and plays at once while the sentence with the slot is synthesised.
+BUSY_OPENING = "Thank you for calling. All our agents are busy right now."
+DRAIN_OPENING = "I'm sorry, I have to end our call now."
+MESSAGE_OPENINGS = (BUSY_OPENING, DRAIN_OPENING)
+
+
 def busy_notice(slot: datetime, now: datetime, has_number: bool) -> str:
     """What a caller hears when every agent is busy (English for now)."""
-    where = "on the number you're calling from" if has_number else "as soon as we can"
-    return (f"Thank you for calling. All our agents are busy right now, so we've booked a call back "
-            f"for you, {_when(slot, now)}, {where}. You don't need to hold. Goodbye.")
+    where = ", on the number you're calling from" if has_number else ""
+    return f"{BUSY_OPENING} We'll call you back {_when(slot, now)}{where}. Goodbye."
 
 
 def drain_apology(slot: datetime, now: datetime, has_number: bool) -> str:
     """What a live call hears when its worker must stop before the call ended."""
-    where = " on the number you're calling from" if has_number else ""
-    return (f"I'm sorry, I have to end our call now. A colleague will call you back "
-            f"{_when(slot, now)}{where}, and they'll have a summary of our call. Goodbye.")
+    where = ", on the number you're calling from" if has_number else ""
+    return f"{DRAIN_OPENING} A colleague will call you back {_when(slot, now)}{where}. Goodbye."
 
 
 def callback_request(reason: str, caller_number: str, slot: datetime) -> ActionRequest:

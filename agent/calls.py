@@ -14,11 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from agent.admission import (
+    MESSAGE_OPENINGS,
     Admission,
     CallbackHours,
     WorkerLimits,
@@ -50,6 +52,7 @@ class LiveCall:
     caller_number: str = ""  # for callbacks; never logged
     hang_up: asyncio.Event = field(default_factory=asyncio.Event)  # set to end the call now
     farewell: str = ""  # said by the channel after the pipeline ends (drain: apology + callback)
+    ending: bool = False  # its end has begun (hung up, goodbye said): closing the pipeline takes a while
 
 
 class CallRefused(RuntimeError):
@@ -92,20 +95,25 @@ class CallHost:
                 "free": max(0, self.limits.max_calls - len(self.calls)) if self.accepting else 0,
                 "overflow_calls": self.overflow_calls, "callbacks_booked": self.callbacks_booked}
 
-    async def speak(self, text: str) -> Any:
-        """``text`` synthesised with the call voice: int16 PCM at 16 kHz (clauses are cached)."""
+    async def speak(self, text: str) -> AsyncIterator[Any]:
+        """``text`` synthesised with the call voice, clause by clause as int16 PCM at 16 kHz, so
+        the first clause can play while the next is synthesised (fixed ones come from the cache)."""
         import numpy as np
 
         from pipeline.clauses import split_clauses
 
-        def run() -> Any:
-            gap = np.zeros(16_000 * 120 // 1000, dtype=np.int16)  # a short breath between clauses
-            parts = []
-            for clause in split_clauses(text, self.config.tts.min_clause_words):
-                parts += [self.models.synthesizer.synthesize(clause.text).pcm, gap]
-            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        gap = np.zeros(16_000 * 120 // 1000, dtype=np.int16)  # a short breath between clauses
+        for clause in split_clauses(text, self.config.tts.min_clause_words):
+            synthesis = await asyncio.to_thread(self.models.synthesizer.synthesize, clause.text)
+            yield np.concatenate([synthesis.pcm, gap])
 
-        return await asyncio.to_thread(run)
+    def warm_notices(self) -> None:
+        """Synthesise the fixed openings of the busy notice and the drain apology (blocking)."""
+        from pipeline.clauses import split_clauses
+
+        for text in MESSAGE_OPENINGS:
+            for clause in split_clauses(text, self.config.tts.min_clause_words):
+                self.models.synthesizer.synthesize(clause.text)
 
     async def book_callback(self, call_id: str, caller_number: str, reason: str) -> datetime:
         """Book the callback of a call we could not serve; returns its slot.
@@ -137,8 +145,8 @@ class CallHost:
             log.error("callback lost (%s)", type(exc).__name__, extra={"call_id": call_id})
         return slot
 
-    async def overflow_notice(self, call_id: str, caller_number: str, channel: str) -> Any:
-        """Book the busy caller's callback, record the call, and return the notice's audio."""
+    async def overflow_notice(self, call_id: str, caller_number: str, channel: str) -> str:
+        """Book the busy caller's callback, record the call, and return the notice's text."""
         started = datetime.now(UTC)
         slot = await self.book_callback(call_id, caller_number, "all agents busy")
         text = busy_notice(slot, started, bool(caller_number))
@@ -150,7 +158,7 @@ class CallHost:
             except Exception as exc:  # noqa: BLE001 - the callback is what matters
                 log.warning("overflow call not recorded (%s)", type(exc).__name__,
                             extra={"call_id": call_id})
-        return await self.speak(text)
+        return text
 
     def _dialogue(self, call_id: str) -> DialogueManager:
         from agent.dialogue_factory import make_dialogue
@@ -188,6 +196,7 @@ class CallHost:
         try:
             await asyncio.wait([runner, *waits], return_when=asyncio.FIRST_COMPLETED)
         finally:
+            live.ending = True
             for w in waits:
                 w.cancel()
             await pipeline.aclose()
@@ -205,15 +214,18 @@ class CallHost:
         self.accepting = False
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
-        while self.calls and loop.time() < deadline:
+        def going_on() -> list[LiveCall]:
+            return [c for c in self.calls.values() if not c.ending]
+
+        while going_on() and loop.time() < deadline:
             await asyncio.sleep(min(0.1, max(0.0, deadline - loop.time())))
-        late = list(self.calls.values())
+        late = going_on()
         for live in late:
             now = datetime.now(UTC)
             slot = await self.book_callback(live.call_id, live.caller_number, "call ended by a restart")
             live.farewell = drain_apology(slot, now, bool(live.caller_number))
             live.hang_up.set()
-        tasks = [c.task for c in late if c.task is not None]
+        tasks = [c.task for c in self.calls.values() if c.task is not None]
         if tasks:
             await asyncio.wait(tasks, timeout=5.0)
         if late:

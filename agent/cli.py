@@ -149,6 +149,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             store.seed_demo()
     print("Loading models...", flush=True)
     host_calls = CallHost(config, load_models(config), store)
+    host_calls.warm_notices()  # the busy notice must start at once, however loaded the cores are
     options = ServerOptions(host=args.host, port=args.port, public_url=args.public_url,
                             twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
                             stream_limits=StreamLimits(args.start_timeout_s, args.idle_timeout_s),

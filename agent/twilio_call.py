@@ -344,7 +344,7 @@ async def handle_media_stream(conn: StreamConnection, host: CallHost,
 
             with contextlib.suppress(Exception):
                 outcome = "drained-" + await play_notice(conn, start.stream_sid,
-                                                         await host.speak(live.farewell))
+                                                         host.speak(live.farewell))
         with contextlib.suppress(Exception):
             await conn.close(1000, "call ended")
         log.info("media stream ended: %s (heard %d replies, %d cut, %d clears, %d frames dropped)",

@@ -1,15 +1,17 @@
 """Short notices on a Media Streams socket outside a call's pipeline: the busy notice (the worker
 is full: a callback is booked and the call ends) and the drain apology (the worker is stopping).
 
-The whole notice is sent at once (the provider buffers and plays it in real time), followed by a
-``mark``; the provider echoes the mark when the caller has heard everything before it, and only
-then is the socket closed, so the caller never hears a notice cut off, nor silence.
+Each clause is sent as soon as it is synthesised (the provider buffers and plays it in real time;
+the fixed opening comes from the cache, so the caller hears it at once), then a ``mark``; the
+provider echoes the mark when the caller has heard everything before it, and only then is the
+socket closed, so the caller never hears a notice cut off, nor silence.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,19 +38,24 @@ FRAME_8K = 160  # 20 ms of μ-law at 8 kHz
 HEARD_MARGIN_S = 3.0  # beyond the notice's length, how long to wait for its mark
 
 
-def notice_messages(stream_sid: str, pcm16k: np.ndarray) -> list[str]:
-    """``media`` messages of 20 ms for ``pcm16k`` (int16 at 16 kHz), then the notice's mark."""
+def media_messages(stream_sid: str, pcm16k: np.ndarray, down: Downsampler) -> list[str]:
+    """``media`` messages of 20 ms for ``pcm16k`` (int16 at 16 kHz) through ``down``."""
     pcm = pcm16k.astype(np.int16)
-    ulaw = mulaw_encode(Downsampler().process(pcm[: len(pcm) // 2 * 2]))
-    chunks = [ulaw[i:i + FRAME_8K].ljust(FRAME_8K, b"\xff") for i in range(0, len(ulaw), FRAME_8K)]
-    return [media_message(stream_sid, c) for c in chunks] + [mark_message(stream_sid, NOTICE_MARK)]
+    ulaw = mulaw_encode(down.process(pcm[: len(pcm) // 2 * 2]))
+    return [media_message(stream_sid, ulaw[i:i + FRAME_8K].ljust(FRAME_8K, b"\xff"))
+            for i in range(0, len(ulaw), FRAME_8K)]
 
 
-async def play_notice(conn: StreamConnection, stream_sid: str, pcm16k: np.ndarray) -> str:
-    """Send the notice and wait until it was heard; returns ``heard``, ``hung-up`` or ``timeout``."""
-    for message in notice_messages(stream_sid, pcm16k):
-        await conn.send(message)
-    length_s = len(pcm16k) / 16_000
+async def play_notice(conn: StreamConnection, stream_sid: str, clauses: AsyncIterator[np.ndarray]) -> str:
+    """Send the notice clause by clause as each is ready, then its mark, and wait until it was
+    heard; returns ``heard``, ``hung-up`` or ``timeout``."""
+    down = Downsampler()
+    length_s = 0.0
+    async for pcm in clauses:
+        for message in media_messages(stream_sid, pcm, down):
+            await conn.send(message)
+        length_s += len(pcm) / 16_000
+    await conn.send(mark_message(stream_sid, NOTICE_MARK))
 
     async def heard() -> str:
         while True:
@@ -75,8 +82,8 @@ async def serve_busy_caller(conn: StreamConnection, host: CallHost, stream_sid: 
     """The worker is full: book a callback, play the busy notice, end the call cleanly."""
     host.overflow_calls += 1
     try:
-        pcm = await host.overflow_notice(call_id, caller_number, "twilio")
-        outcome = await play_notice(conn, stream_sid, pcm)
+        text = await host.overflow_notice(call_id, caller_number, "twilio")
+        outcome = await play_notice(conn, stream_sid, host.speak(text))
     finally:
         host.overflow_calls -= 1
     log.info("busy caller: callback booked, notice %s", outcome, extra={"call_id": call_id})
