@@ -115,13 +115,14 @@ class CallHost:
             for clause in split_clauses(text, self.config.tts.min_clause_words):
                 self.models.synthesizer.synthesize(clause.text)
 
-    async def book_callback(self, call_id: str, caller_number: str, reason: str) -> datetime:
-        """Book the callback of a call we could not serve; returns its slot.
+    async def book_callback(self, call_id: str, caller_number: str, reason: str,
+                            slot: datetime | None = None) -> datetime:
+        """Book the callback of a call we could not serve (at ``slot``, default the next one);
+        returns its slot.
 
         Saved in the store, or spooled to disk while the store is down (replayed by the next
         call); never raises: a failure is logged and the slot still returned."""
-        now = datetime.now(UTC)
-        slot = callback_slot(now, self.hours)
+        slot = slot or callback_slot(datetime.now(UTC), self.hours)
         request = callback_request(reason, caller_number, slot)
 
         def save() -> None:
@@ -145,11 +146,20 @@ class CallHost:
             log.error("callback lost (%s)", type(exc).__name__, extra={"call_id": call_id})
         return slot
 
-    async def overflow_notice(self, call_id: str, caller_number: str, channel: str) -> str:
-        """Book the busy caller's callback, record the call, and return the notice's text."""
+    def overflow_notice(self, call_id: str, caller_number: str,
+                        channel: str) -> tuple[str, asyncio.Task[None]]:
+        """The busy notice's text, at once (its slot is computed, not looked up), and the task that
+        books the callback and records the call meanwhile: the caller hears the notice while the
+        store is written, and the channel awaits the task before hanging up."""
         started = datetime.now(UTC)
-        slot = await self.book_callback(call_id, caller_number, "all agents busy")
+        slot = callback_slot(started, self.hours)
         text = busy_notice(slot, started, bool(caller_number))
+        return text, asyncio.create_task(self._book_busy(call_id, caller_number, channel, slot, text))
+
+    async def _book_busy(self, call_id: str, caller_number: str, channel: str, slot: datetime,
+                         text: str) -> None:
+        started = datetime.now(UTC)
+        await self.book_callback(call_id, caller_number, "all agents busy", slot)
         if self.store is not None:
             transcript = [{"speaker": "agent", "text": text}]
             try:
@@ -158,7 +168,6 @@ class CallHost:
             except Exception as exc:  # noqa: BLE001 - the callback is what matters
                 log.warning("overflow call not recorded (%s)", type(exc).__name__,
                             extra={"call_id": call_id})
-        return text
 
     def _dialogue(self, call_id: str) -> DialogueManager:
         from agent.dialogue_factory import make_dialogue

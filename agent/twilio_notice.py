@@ -82,8 +82,11 @@ async def serve_busy_caller(conn: StreamConnection, host: CallHost, stream_sid: 
     """The worker is full: book a callback, play the busy notice, end the call cleanly."""
     host.overflow_calls += 1
     try:
-        text = await host.overflow_notice(call_id, caller_number, "twilio")
-        outcome = await play_notice(conn, stream_sid, host.speak(text))
+        text, booking = host.overflow_notice(call_id, caller_number, "twilio")
+        try:
+            outcome = await play_notice(conn, stream_sid, host.speak(text))
+        finally:
+            await booking  # the callback row exists before the line is closed (never raises)
     finally:
         host.overflow_calls -= 1
     log.info("busy caller: callback booked, notice %s", outcome, extra={"call_id": call_id})

@@ -55,7 +55,7 @@ start_worker() {
   # Each worker runs in its own folder: its var/ (callback spool) is its own.
   (cd "$wdir"
    PYTHONPATH="$ROOT" PYTHONUNBUFFERED=1 exec nohup "$PYTHON" -m agent.cli serve \
-     --port "$(http_port "$n")" --db-url "$DB_URL" --no-demo "${args[@]}" </dev/null >"$wdir/log" 2>&1) &
+     --port "$(http_port "$n")" --db-url "$DB_URL" --no-demo "${args[@]}" </dev/null >>"$wdir/log" 2>&1) &
   echo $! >"$wdir/pid"
 }
 
