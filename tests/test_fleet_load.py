@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.realtime
-async def test_small_surge_with_a_kill_and_a_rolling_restart(tmp_path: Path) -> None:
+async def test_small_surge_with_a_kill_and_a_rolling_restart() -> None:
     assert shutil.which("haproxy"), "apt-get install haproxy"
-    fleet_dir = tmp_path / "fleet"
+    # Not pytest's tmp_path: its parents are private, and PostgreSQL runs as its own user.
+    fleet_dir = Path(tempfile.mkdtemp(prefix="voice-agent-fleet-"))
+    fleet_dir.chmod(0o755)
     env = {**os.environ, "FLEET_DIR": str(fleet_dir), "FLEET_SIP": "0", "FLEET_MAX_CALLS": "1",
            "FLEET_DRAIN_S": "5", "PYTHON": sys.executable}
     fleet = str(ROOT / "deploy" / "fleet.sh")
@@ -42,6 +45,7 @@ async def test_small_surge_with_a_kill_and_a_rolling_restart(tmp_path: Path) -> 
         os.environ.clear()
         os.environ.update(old_env)
         subprocess.run([fleet, "stop"], env=env, timeout=120, stdout=subprocess.DEVNULL)
+        shutil.rmtree(fleet_dir, ignore_errors=True)
     counts = report["counts"]
     print(counts, report["response_p50_ms"], report["response_p95_ms"])
     assert sum(counts.values()) == 6
