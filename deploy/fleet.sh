@@ -89,14 +89,14 @@ case ${1:-} in
     for n in "${WORKERS[@]}"; do wait_worker "$n"; done
     alive "$DIR/haproxy.pid" || haproxy -f "$ROOT/deploy/haproxy.cfg" -D -p "$DIR/haproxy.pid" \
       </dev/null >>"$DIR/haproxy.log" 2>&1
-    if ! alive "$DIR/kamailio.pid"; then
+    if [[ ${FLEET_SIP:-1} == 1 ]] && ! alive "$DIR/kamailio.pid"; then
       kamailio -f "$ROOT/deploy/kamailio.cfg" -A "DS_LIST=\"$ROOT/deploy/dispatcher.list\"" \
         -P "$DIR/kamailio.pid" -m 32 -M 8 -w "$DIR" </dev/null >/dev/null 2>"$DIR/kamailio.log"
     fi
     echo "Front doors:"
     echo "  browser        http://127.0.0.1:8088/"
     echo "  Twilio webhook http://127.0.0.1:8088/twilio/voice (Media Streams ws://127.0.0.1:8088/twilio/stream)"
-    echo "  SIP            sip:agent@127.0.0.1:5088 (udp)"
+    [[ ${FLEET_SIP:-1} == 1 ]] && echo "  SIP            sip:agent@127.0.0.1:5088 (udp)"
     echo "  HAProxy stats  http://127.0.0.1:8089/stats"
     echo "  PostgreSQL     $DB_URL"
     echo "Workers: $(for n in "${WORKERS[@]}"; do printf 'http://127.0.0.1:%s ' "$(http_port "$n")"; done)(logs in $DIR/w*/log)"
