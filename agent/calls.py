@@ -2,6 +2,11 @@
 
 ``CallHost.run_call()`` runs a call to its end and always closes its record, whether the caller
 hung up, the agent said goodbye, or the server is shutting down (``shutdown()``).
+
+The host is also the worker's admission control (:mod:`agent.admission`): ``open_call`` admits
+at most ``fleet.max_calls`` calls, ``admission()`` tells a channel whether a new caller gets the
+agent, the busy notice, or nothing, and ``drain()`` lets live calls finish up to a limit before
+ending the rest with a booked callback (the channel plays ``LiveCall.farewell``).
 """
 
 from __future__ import annotations
@@ -9,10 +14,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from agent.admission import (
+    MESSAGE_OPENINGS,
+    Admission,
+    CallbackHours,
+    WorkerLimits,
+    WorkerState,
+    admit,
+    busy_notice,
+    callback_request,
+    callback_slot,
+    drain_apology,
+    worker_state,
+)
 from agent.call import CallPipeline, Models
 from agent.config import AgentConfig
 from intents.types import DialogueManager
@@ -30,6 +49,18 @@ class LiveCall:
     started_at: datetime
     task: asyncio.Task[None] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    caller_number: str = ""  # for callbacks; never logged
+    hang_up: asyncio.Event = field(default_factory=asyncio.Event)  # set to end the call now
+    farewell: str = ""  # said by the channel after the pipeline ends (drain: apology + callback)
+    ending: bool = False  # its end has begun (hung up, goodbye said): closing the pipeline takes a while
+
+
+class CallRefused(RuntimeError):
+    """No call can be opened now (full or draining); ``state`` says which."""
+
+    def __init__(self, state: WorkerState) -> None:
+        super().__init__(f"the worker is {state.value}")
+        self.state = state
 
 
 class CallHost:
@@ -40,7 +71,103 @@ class CallHost:
         self.models = models
         self.store = store  # agent.store.Store, or None for the rule-based dialogue
         self.calls: dict[str, LiveCall] = {}
-        self.accepting = True
+        self.accepting = True  # False once draining: no new call of any kind
+        fleet = config.fleet
+        self.limits = WorkerLimits(fleet.max_calls, fleet.max_overflow_calls)
+        h = fleet.callback_hours
+        self.hours = CallbackHours(h.time_zone, h.open_hour, h.close_hour, tuple(h.days),
+                                   h.lead_minutes)
+        self.overflow_calls = 0  # busy notices being played now
+        self.callbacks_booked = 0
+
+    # -- admission -------------------------------------------------------------------------
+    def state(self) -> WorkerState:
+        return worker_state(len(self.calls), self.limits, not self.accepting)
+
+    def admission(self) -> Admission:
+        return admit(len(self.calls), self.overflow_calls, self.limits, not self.accepting)
+
+    def health(self) -> dict[str, Any]:
+        """``/healthz``'s body: the state and the load (no call ids, no numbers)."""
+        state = self.state()
+        return {"state": state.value, "status": state.value, "calls": len(self.calls),
+                "max_calls": self.limits.max_calls,
+                "free": max(0, self.limits.max_calls - len(self.calls)) if self.accepting else 0,
+                "overflow_calls": self.overflow_calls, "callbacks_booked": self.callbacks_booked}
+
+    async def speak(self, text: str) -> AsyncIterator[Any]:
+        """``text`` synthesised with the call voice, clause by clause as int16 PCM at 16 kHz, so
+        the first clause can play while the next is synthesised (fixed ones come from the cache)."""
+        import numpy as np
+
+        from pipeline.clauses import split_clauses
+
+        gap = np.zeros(16_000 * 120 // 1000, dtype=np.int16)  # a short breath between clauses
+        for clause in split_clauses(text, self.config.tts.min_clause_words):
+            synthesis = await asyncio.to_thread(self.models.synthesizer.synthesize, clause.text)
+            yield np.concatenate([synthesis.pcm, gap])
+
+    def warm_notices(self) -> None:
+        """Synthesise the fixed openings of the busy notice and the drain apology (blocking)."""
+        from pipeline.clauses import split_clauses
+
+        for text in MESSAGE_OPENINGS:
+            for clause in split_clauses(text, self.config.tts.min_clause_words):
+                self.models.synthesizer.synthesize(clause.text)
+
+    async def book_callback(self, call_id: str, caller_number: str, reason: str,
+                            slot: datetime | None = None) -> datetime:
+        """Book the callback of a call we could not serve (at ``slot``, default the next one);
+        returns its slot.
+
+        Saved in the store, or spooled to disk while the store is down (replayed by the next
+        call); never raises: a failure is logged and the slot still returned."""
+        slot = slot or callback_slot(datetime.now(UTC), self.hours)
+        request = callback_request(reason, caller_number, slot)
+
+        def save() -> None:
+            from pathlib import Path
+
+            from agent.store.spool import CallbackSpool
+
+            try:
+                if self.store is None:
+                    raise RuntimeError("no store")
+                self.store.apply((request,), call_id, ())
+            except Exception as exc:  # noqa: BLE001 - the store is down: keep it on disk
+                log.warning("callback not saved in the store (%s): spooled", type(exc).__name__,
+                            extra={"call_id": call_id})
+                CallbackSpool(Path(self.config.dialogue.spool_path)).add(call_id, [request])
+
+        try:
+            await asyncio.to_thread(save)
+            self.callbacks_booked += 1
+        except Exception as exc:  # noqa: BLE001 - the spool failed too: say so loudly
+            log.error("callback lost (%s)", type(exc).__name__, extra={"call_id": call_id})
+        return slot
+
+    def overflow_notice(self, call_id: str, caller_number: str,
+                        channel: str) -> tuple[str, asyncio.Task[None]]:
+        """The busy notice's text, at once (its slot is computed, not looked up), and the task that
+        books the callback and records the call meanwhile: the caller hears the notice while the
+        store is written, and the channel awaits the task before hanging up."""
+        started = datetime.now(UTC)
+        slot = callback_slot(started, self.hours)
+        text = busy_notice(slot, started, bool(caller_number))
+        return text, asyncio.create_task(self._book_busy(call_id, caller_number, channel, slot, text))
+
+    async def _book_busy(self, call_id: str, caller_number: str, channel: str, slot: datetime,
+                         text: str) -> None:
+        started = datetime.now(UTC)
+        await self.book_callback(call_id, caller_number, "all agents busy", slot)
+        if self.store is not None:
+            transcript = [{"speaker": "agent", "text": text}]
+            try:
+                await asyncio.to_thread(self.store.record_call, call_id, started, datetime.now(UTC),
+                                        channel, transcript, {"overflow": True})
+            except Exception as exc:  # noqa: BLE001 - the callback is what matters
+                log.warning("overflow call not recorded (%s)", type(exc).__name__,
+                            extra={"call_id": call_id})
 
     def _dialogue(self, call_id: str) -> DialogueManager:
         from agent.dialogue_factory import make_dialogue
@@ -48,14 +175,17 @@ class CallHost:
         return make_dialogue(self.config, self.store, call_id=call_id)
 
     def open_call(self, source: AudioSource, sink: AudioSink, channel: str,
-                  call_id: str | None = None) -> LiveCall:
-        """Build (not start) a call; raises RuntimeError while shutting down."""
-        if not self.accepting:
-            raise RuntimeError("the server is shutting down")
+                  call_id: str | None = None, caller_number: str = "") -> LiveCall:
+        """Build (not start) a call; raises :class:`CallRefused` (a RuntimeError) when the worker
+        is full or draining: every channel goes through here, so none can pass the limit."""
+        state = self.state()
+        if state is not WorkerState.OK:
+            raise CallRefused(state)
         call_id = call_id or uuid.uuid4().hex[:12]
         dialogue = self._dialogue(call_id)
         pipeline = CallPipeline(self.config, self.models, source, sink, dialogue, call_id=call_id)
-        live = LiveCall(call_id, channel, pipeline, dialogue, datetime.now(UTC))
+        live = LiveCall(call_id, channel, pipeline, dialogue, datetime.now(UTC),
+                        caller_number=caller_number)
         self.calls[call_id] = live
         return live
 
@@ -68,12 +198,14 @@ class CallHost:
         runner = asyncio.create_task(pipeline.run(), name=f"call-{live.call_id}")
         live.task = runner
         waits = [asyncio.create_task(pipeline.agent_hung_up.wait()),
-                 asyncio.create_task(pipeline.caller_audio_ended.wait())]
+                 asyncio.create_task(pipeline.caller_audio_ended.wait()),
+                 asyncio.create_task(live.hang_up.wait())]
         if hang_up is not None:
             waits.append(asyncio.create_task(hang_up.wait()))
         try:
             await asyncio.wait([runner, *waits], return_when=asyncio.FIRST_COMPLETED)
         finally:
+            live.ending = True
             for w in waits:
                 w.cancel()
             await pipeline.aclose()
@@ -83,6 +215,31 @@ class CallHost:
             # saves callbacks promised while the store was down. It never raises.
             latency = {k: v for k, v in live.extra.items() if k.endswith("_ms")}
             await asyncio.to_thread(live.dialogue.close, live.channel, latency)
+
+    async def drain(self, timeout_s: float) -> int:
+        """Stop taking calls; let live calls end by themselves for up to ``timeout_s``, then end
+        the rest, each with a booked callback and an apology (``farewell``). Returns how many
+        calls were ended that way."""
+        self.accepting = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        def going_on() -> list[LiveCall]:
+            return [c for c in self.calls.values() if not c.ending]
+
+        while going_on() and loop.time() < deadline:
+            await asyncio.sleep(min(0.1, max(0.0, deadline - loop.time())))
+        late = going_on()
+        for live in late:
+            now = datetime.now(UTC)
+            slot = await self.book_callback(live.call_id, live.caller_number, "call ended by a restart")
+            live.farewell = drain_apology(slot, now, bool(live.caller_number))
+            live.hang_up.set()
+        tasks = [c.task for c in self.calls.values() if c.task is not None]
+        if tasks:
+            await asyncio.wait(tasks, timeout=5.0)
+        if late:
+            log.warning("drain: %d call(s) ended with a callback after %.0f s", len(late), timeout_s)
+        return len(late)
 
     async def shutdown(self, timeout_s: float = 5.0) -> None:
         """Stop taking calls and end the live ones (each closes its record)."""

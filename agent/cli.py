@@ -145,6 +145,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from agent.calls import CallHost
 
     config = _config(args)
+    fleet = {k: v for k, v in (("max_calls", args.max_calls), ("drain_timeout_s", args.drain_timeout_s))
+             if v is not None}
+    config = config.model_copy(update={"fleet": config.fleet.model_copy(update=fleet)})
     store = None
     if config.dialogue.kind == "after_sales":
         from agent.store import StoreUnavailable, open_store
@@ -159,9 +162,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             store.seed_demo()
     print("Loading models...", flush=True)
     host_calls = CallHost(config, load_models(config), store)
+    host_calls.warm_notices()  # the busy notice must start at once, however loaded the cores are
     options = ServerOptions(host=args.host, port=args.port, public_url=args.public_url,
                             twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
-                            stream_limits=StreamLimits(args.start_timeout_s, args.idle_timeout_s))
+                            stream_limits=StreamLimits(args.start_timeout_s, args.idle_timeout_s),
+                            drain_timeout_s=config.fleet.drain_timeout_s)
     print(f"Serving on http://{args.host}:{args.port} (Ctrl-C or SIGTERM to stop)", flush=True)
     try:
         return asyncio.run(serve(host_calls, options, sip=args.sip))
@@ -190,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="close a media stream that sends no 'start' within this time (default 10)")
     p.add_argument("--idle-timeout-s", type=float, default=10.0,
                    help="end a call whose media stream goes silent this long (default 10)")
+    p.add_argument("--max-calls", type=_runs, default=None,
+                   help="calls at once; more hear a busy notice and get a callback (config fleet.max_calls)")
+    p.add_argument("--drain-timeout-s", type=float, default=None,
+                   help="on SIGTERM, live calls may finish this long (config fleet.drain_timeout_s)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("simulate", help="play a scripted call in real time through the real pipeline")

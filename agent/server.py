@@ -4,8 +4,15 @@ Routes: ``GET /healthz``; ``POST /twilio/voice`` (TwiML that connects the call t
 ``GET /twilio/stream`` (the Media Streams WebSocket); ``GET /`` (the browser page) with
 ``/static/*``; ``POST /webrtc/offer`` and ``POST /webrtc/hangup`` (SmallWebRTC signalling).
 
-SIGTERM or SIGINT: ``/healthz`` turns 503, new calls are refused, live calls are ended (each
-writes its record), then the process exits 0.
+As one worker of a fleet (README "Scaling out"): ``/healthz`` reports the worker's state
+(``ok``/``full``/``draining``) and load as JSON, 200 while it has room and 503 otherwise, for the
+front door's health checks. A caller arriving when the worker is full hears a busy notice and gets
+a callback (:mod:`agent.admission`).
+
+SIGTERM or SIGINT drains: ``/healthz`` turns 503 "draining", new calls are refused (HTTP 503, so
+the front door retries them on another worker), live calls may finish for ``drain_timeout_s``,
+then the rest end with an apology and a booked callback (each writes its record), and the process
+exits 0. A second signal ends the drain at once.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from agent.admission import WorkerState
 from agent.calls import CallHost
 from agent.twilio import MAX_MESSAGE_BYTES, twiml_connect_stream, valid_signature
 from agent.twilio_call import StreamConnection, StreamLimits, handle_media_stream
@@ -44,6 +52,7 @@ class ServerOptions:
     twilio_auth_token: str | None = None  # when set, every Twilio request must be signed
     stream_limits: StreamLimits = StreamLimits()
     shutdown_timeout_s: float = 5.0
+    drain_timeout_s: float = 60.0  # SIGTERM: how long live calls may go on before they are ended
 
 
 def _public_base(request: web.Request, options: ServerOptions) -> str:
@@ -63,10 +72,10 @@ def _ws_base(http_base: str) -> str:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    host = request.app[HOST_KEY]
-    status = 200 if host.accepting else 503
-    return web.json_response({"status": "ok" if host.accepting else "draining",
-                              "calls": len(host.calls)}, status=status)
+    """The worker's state and load; 200 only while it has room for one more call."""
+    health = request.app[HOST_KEY].health()
+    return web.json_response(health, status=200 if health["state"] == "ok" else 503,
+                             headers={"Cache-Control": "no-store"})
 
 
 async def twilio_voice(request: web.Request) -> web.Response:
@@ -81,7 +90,9 @@ async def twilio_voice(request: web.Request) -> web.Response:
         raise web.HTTPForbidden(text="invalid signature")
     if not request.app[HOST_KEY].accepting:
         raise web.HTTPServiceUnavailable(text="shutting down")
-    twiml = twiml_connect_stream(_ws_base(base) + "/twilio/stream")
+    # When full, the stream still connects: the caller hears the busy notice, never silence.
+    caller = params.get("From", "")
+    twiml = twiml_connect_stream(_ws_base(base) + "/twilio/stream", {"from": caller} if caller else None)
     return web.Response(text=twiml, content_type="text/xml")
 
 
@@ -93,6 +104,8 @@ async def twilio_stream(request: web.Request) -> web.StreamResponse:
             _ws_base(_public_base(request, options)) + request.path_qs):
         log.warning("refused an unsigned or wrongly signed media stream")
         raise web.HTTPForbidden(text="invalid signature")
+    if not request.app[HOST_KEY].accepting:  # draining: the front door retries another worker
+        raise web.HTTPServiceUnavailable(text="draining")
     # aiohttp closes the socket with 1009 past max_msg_size, before any parsing.
     ws = web.WebSocketResponse(max_msg_size=MAX_MESSAGE_BYTES, heartbeat=None, autoping=True)
     await ws.prepare(request)
@@ -134,8 +147,9 @@ async def webrtc_offer(request: web.Request) -> web.Response:
         sdp, kind = str(body["sdp"]), str(body.get("type", "offer"))
     except (ValueError, KeyError, TypeError):
         raise web.HTTPBadRequest(text="expected JSON {sdp, type}") from None
-    if not request.app[HOST_KEY].accepting:
-        raise web.HTTPServiceUnavailable(text="shutting down")
+    state = request.app[HOST_KEY].state()
+    if state is not WorkerState.OK:  # the page says so; no half-open peer connection is made
+        return web.json_response({"error": "busy", "state": state.value}, status=503)
     try:
         answer = await sessions.offer(sdp, kind)
     except Exception as exc:  # aiortc raises assorted errors on a bad SDP; none may crash us
@@ -184,10 +198,15 @@ async def serve(host_calls: CallHost, options: ServerOptions, sip: str | None = 
                 ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> int:
     """Serve until SIGTERM/SIGINT (or ``stop``); end live calls cleanly; returns the exit code."""
     stop = stop or asyncio.Event()
+    hurry = asyncio.Event()  # a second signal: end the drain now
     loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        (hurry if stop.is_set() else stop).set()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal)
     app = build_app(host_calls, options)
     runner = web.AppRunner(app, handle_signals=False, access_log=None,
                            shutdown_timeout=options.shutdown_timeout_s)
@@ -195,11 +214,13 @@ async def serve(host_calls: CallHost, options: ServerOptions, sip: str | None = 
     site = web.TCPSite(runner, options.host, options.port)
     await site.start()
     sip_task: asyncio.Task[None] | None = None
+    sip_stop = asyncio.Event()
     if sip:
         from agent.sip import run_sip_server
 
         sip_host, sip_port = parse_host_port(sip)
-        sip_task = asyncio.create_task(run_sip_server(sip_host, sip_port, host_calls, stop))
+        # SIP calls drain like the others: the SIP server stops only once the drain is over.
+        sip_task = asyncio.create_task(run_sip_server(sip_host, sip_port, host_calls, sip_stop))
     log.warning("serving on http://%s:%d (pid %d)", options.host, options.port, os.getpid())
     if ready is not None:
         ready.set()
@@ -208,17 +229,28 @@ async def serve(host_calls: CallHost, options: ServerOptions, sip: str | None = 
         await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         waits[0].cancel()
     finally:
-        log.warning("shutting down: %d live calls", len(host_calls.calls))
+        log.warning("draining: %d live calls, up to %.0f s", len(host_calls.calls),
+                    options.drain_timeout_s)
         host_calls.accepting = False
         stop.set()
+        drain = asyncio.create_task(host_calls.drain(options.drain_timeout_s))
+        hurried = asyncio.create_task(hurry.wait())
+        await asyncio.wait([drain, hurried], return_when=asyncio.FIRST_COMPLETED)
+        hurried.cancel()
+        if not drain.done():
+            log.warning("second signal: ending the drain now")
+            drain.cancel()
+            await asyncio.gather(drain, return_exceptions=True)
+        sip_stop.set()
         await app[WEBRTC_KEY].close_all()
         await host_calls.shutdown(options.shutdown_timeout_s)
         # Let each stream handler close its socket itself before the runner stops reading
         # connections: a close handshake started after that waits out aiohttp's 10 s timeout.
+        # A drained call's handler first plays its apology (up to its length + a margin).
         registered: set[asyncio.Task[Any]] = app[STREAMS_KEY]
         streams = list(registered)
         if streams:
-            await asyncio.wait(streams, timeout=options.shutdown_timeout_s)
+            await asyncio.wait(streams, timeout=options.shutdown_timeout_s + 20.0)
         await runner.cleanup()  # closes the sockets still open, after their calls ended
         if sip_task is not None:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):

@@ -194,12 +194,19 @@ def clear_message(stream_sid: str) -> str:
     return json.dumps({"event": "clear", "streamSid": stream_sid})
 
 
-def twiml_connect_stream(stream_url: str) -> str:
-    """TwiML that connects the call to our WebSocket; when the socket closes the call ends."""
+def twiml_connect_stream(stream_url: str, parameters: Mapping[str, str] | None = None) -> str:
+    """TwiML that connects the call to our WebSocket; when the socket closes the call ends.
+
+    ``parameters`` reach the stream's ``start`` message as ``customParameters`` (e.g. the
+    caller's number, for a callback when the call cannot be served)."""
     from xml.sax.saxutils import quoteattr
 
+    inner = "".join(f"<Parameter name={quoteattr(k)} value={quoteattr(v)}/>"
+                    for k, v in (parameters or {}).items())
+    stream = (f"<Stream url={quoteattr(stream_url)}>{inner}</Stream>" if inner
+              else f"<Stream url={quoteattr(stream_url)}/>")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f"<Response><Connect><Stream url={quoteattr(stream_url)}/></Connect></Response>")
+            f"<Response><Connect>{stream}</Connect></Response>")
 
 
 # -- G.711 μ-law -----------------------------------------------------------------------------

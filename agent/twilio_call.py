@@ -14,6 +14,7 @@ import contextlib
 import logging
 import re
 import time
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from agent.admission import Admission
 from agent.call_stats import LogFollower, summary
-from agent.calls import CallHost, LiveCall
+from agent.calls import CallHost, CallRefused, LiveCall
 from agent.twilio import (
     Connected,
     Downsampler,
@@ -295,10 +297,22 @@ async def handle_media_stream(conn: StreamConnection, host: CallHost,
     call_id = start.call_sid if _CALL_ID_RE.fullmatch(start.call_sid) else None
     if call_id in host.calls:
         call_id = None
+    # The caller's number, for a callback: our TwiML passes the webhook's From as a parameter.
+    caller_number = start.custom_parameters.get("from", "")[:32]
+    admission = host.admission()
+    if admission is Admission.OVERFLOW:
+        from agent.twilio_notice import serve_busy_caller
+
+        return await serve_busy_caller(conn, host, start.stream_sid,
+                                       call_id or uuid.uuid4().hex[:12], caller_number)
     try:
-        live = host.open_call(source, sink, channel="twilio", call_id=call_id)
-    except RuntimeError:
-        await conn.close(1013, "shutting down")
+        if admission is not Admission.ADMIT:
+            raise CallRefused(host.state())
+        live = host.open_call(source, sink, channel="twilio", call_id=call_id,
+                              caller_number=caller_number)
+    except CallRefused as exc:
+        log.warning("refused a stream: worker %s", exc.state.value)
+        await conn.close(1013, "try again later")
         return "refused"
     sink.attach(live.pipeline.log, live.extra, host.config.vad.stop_ms)
     hang_up = asyncio.Event()
@@ -325,6 +339,12 @@ async def handle_media_stream(conn: StreamConnection, host: CallHost,
         reader.cancel()
         writer.cancel()
         await asyncio.gather(reader, writer, return_exceptions=True)
+        if live.farewell and outcome == "agent-hung-up":  # ended by a drain, the caller still here
+            from agent.twilio_notice import play_notice
+
+            with contextlib.suppress(Exception):
+                outcome = "drained-" + await play_notice(conn, start.stream_sid,
+                                                         host.speak(live.farewell))
         with contextlib.suppress(Exception):
             await conn.close(1000, "call ended")
         log.info("media stream ended: %s (heard %d replies, %d cut, %d clears, %d frames dropped)",

@@ -11,7 +11,7 @@ dev=0
 
 apt_pkgs=(espeak-ng libportaudio2 libsndfile1)
 if (( dev )); then
-  apt_pkgs+=(sox postgresql chromium baresip sip-tester)
+  apt_pkgs+=(sox postgresql chromium baresip sip-tester haproxy)
 fi
 
 missing=()

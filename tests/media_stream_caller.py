@@ -131,6 +131,7 @@ class Caller:
     url: str
     token: str | None = TOKEN
     call_sid: str = ""
+    parameters: dict[str, str] = field(default_factory=dict)  # the TwiML's <Parameter>s
     received: list[Received] = field(default_factory=list)
     echoed_marks: list[str] = field(default_factory=list)
     close_code: int | None = None
@@ -150,7 +151,7 @@ class Caller:
         await self.send_json({"event": "start", "sequenceNumber": "1", "streamSid": "MZtest",
                               "start": {"streamSid": "MZtest", "callSid": self.call_sid,
                                         "accountSid": "ACtest", "tracks": ["inbound"],
-                                        "customParameters": {},
+                                        "customParameters": dict(self.parameters),
                                         "mediaFormat": {"encoding": "audio/x-mulaw",
                                                         "sampleRate": 8000, "channels": 1}}})
         self._t0 = time.monotonic()

@@ -94,7 +94,9 @@ async def test_voice_webhook_needs_a_valid_signature(server: Server) -> None:
     assert _post(url, {**params, "From": "+1999"}, twilio_signature("test-auth-token", url, params))[0] == 403
     status, twiml = _post(url, params, twilio_signature("test-auth-token", url, params))
     assert status == 200
-    assert f'<Connect><Stream url="ws://127.0.0.1:{server.port}/twilio/stream"/></Connect>' in twiml
+    # the caller's number travels to the stream, for a callback if every agent is busy
+    assert (f'<Connect><Stream url="ws://127.0.0.1:{server.port}/twilio/stream">'
+            '<Parameter name="from" value="+15551230000"/></Stream></Connect>') in twiml
     with pytest.raises(InvalidStatus) as info:
         async with connect(server.ws):
             pass
@@ -265,13 +267,14 @@ async def test_load_four_concurrent_calls(server: Server) -> None:
 
 @pytest.mark.realtime
 async def test_sigterm_ends_live_calls_and_exits_0(tmp_path: Path) -> None:
-    srv = start_server(tmp_path, token=None)
+    # No drain time: live calls end at once, with the apology (tests/test_fleet_worker.py drains).
+    srv = start_server(tmp_path, "--drain-timeout-s", "0", token=None)
     try:
         async with Caller(srv.ws, token=None) as c:
             await c.wait_for(lambda: c.first_audio(), 5.0)
             t = time.monotonic()
             srv.proc.send_signal(15)
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + 30
             while c.close_code is None and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
             assert c.close_code in (1000, 1001), c.close_code
