@@ -34,6 +34,7 @@ from agent.admission import (
 )
 from agent.call import CallPipeline, Models
 from agent.config import AgentConfig
+from intents.policy_config import load_callbacks
 from intents.types import DialogueManager
 from pipeline.devices import AudioSink, AudioSource
 
@@ -74,7 +75,9 @@ class CallHost:
         self.accepting = True  # False once draining: no new call of any kind
         fleet = config.fleet
         self.limits = WorkerLimits(fleet.max_calls, fleet.max_overflow_calls)
-        h = fleet.callback_hours
+        # The team's hours are the dialogue's (configs/callbacks.yaml): one place for when
+        # callers are called back, whichever path booked the callback.
+        h = load_callbacks()
         self.hours = CallbackHours(h.time_zone, h.open_hour, h.close_hour, tuple(h.days),
                                    h.lead_minutes)
         self.overflow_calls = 0  # busy notices being played now

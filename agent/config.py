@@ -63,17 +63,6 @@ class DialogueConfig(_Section):
     spool_path: str = "var/pending-callbacks.jsonl"
 
 
-class CallbackHoursConfig(_Section):
-    """When the team calls back refused and drained callers (until the team's hours land in
-    ``configs/``): whole hours [open_hour, close_hour) on ``days`` (0 = Monday)."""
-
-    time_zone: str = "Europe/London"
-    open_hour: int = Field(default=8, ge=0, le=23)
-    close_hour: int = Field(default=20, ge=1, le=24)
-    days: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
-    lead_minutes: int = Field(default=60, ge=0)
-
-
 class FleetConfig(_Section):
     """One ``serve`` process as a worker of a fleet (see agent/admission.py)."""
 
@@ -81,7 +70,6 @@ class FleetConfig(_Section):
     max_calls: int = Field(default=3, ge=1)
     max_overflow_calls: int = Field(default=8, ge=0)  # busy notices played beside a full load
     drain_timeout_s: float = Field(default=60.0, ge=0)  # SIGTERM: live calls may finish this long
-    callback_hours: CallbackHoursConfig = Field(default_factory=CallbackHoursConfig)
 
 
 class AgentConfig(_Section):
