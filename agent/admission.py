@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from intents.policy_types import ActionRequest
+from intents.policy.types import ActionRequest
 from intents.script import say_date, say_time
 
 

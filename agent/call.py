@@ -22,9 +22,9 @@ from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.workers.runner import WorkerRunner
 
 from agent.config import AgentConfig
-from intents import policy
-from intents.policy_config import ConfigError
-from intents.policy_config import load_config as load_dialogue_config
+from intents.policy import decide as policy
+from intents.policy.config import ConfigError
+from intents.policy.config import load_config as load_dialogue_config
 from intents.types import DialogueManager
 from pipeline.asr import Recognizer, load_recognizer
 from pipeline.clock import Clock, MonotonicClock

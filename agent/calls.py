@@ -34,7 +34,7 @@ from agent.admission import (
 )
 from agent.call import CallPipeline, Models
 from agent.config import AgentConfig
-from intents.policy_config import load_callbacks
+from intents.policy.config import load_callbacks
 from intents.types import DialogueManager
 from pipeline.devices import AudioSink, AudioSource
 

@@ -8,7 +8,7 @@ from typing import TextIO
 from agent.config import AgentConfig
 from agent.dialogue_factory import make_dialogue
 from agent.store import StoreUnavailable, open_store
-from intents.policy_config import ConfigError, load_config
+from intents.policy.config import ConfigError, load_config
 
 
 def run_chat(db_url: str | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,

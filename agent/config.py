@@ -12,7 +12,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from intents.policy_config import ConfigError  # one error type for every config file
+from intents.policy.config import ConfigError  # one error type for every config file
 from pipeline.endpointing import EndpointingParams
 from pipeline.interruption import InterruptionParams
 from pipeline.turn_audio import TurnAudioParams
@@ -83,8 +83,8 @@ class AgentConfig(_Section):
     llm: dict[str, Any] | None = None
 
     def llm_config(self):  # type: ignore[no-untyped-def]
-        """The validated ``llm:`` setting (an ``intents.llm_config.LlmConfig``)."""
-        from intents.llm_config import llm_config_from_mapping, load_llm_config
+        """The validated ``llm:`` setting (an ``intents.llm.config.LlmConfig``)."""
+        from intents.llm.config import llm_config_from_mapping, load_llm_config
 
         return load_llm_config() if self.llm is None else llm_config_from_mapping({"llm": self.llm}, "llm")
     dialogue: DialogueConfig = Field(default_factory=DialogueConfig)

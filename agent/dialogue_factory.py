@@ -30,7 +30,7 @@ def make_dialogue(config: AgentConfig, store: Any | None, *, now: Callable[[], d
     if store is not None:
         spool.replay(store)
     if llm.enabled:
-        from intents.llm import build_llm_dialogue
+        from intents.llm.dialogue import build_llm_dialogue
 
         return build_llm_dialogue(store, llm, now=now, call_id=call_id, spool=spool.add)
     from intents.dialogue import build_dialogue

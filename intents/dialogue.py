@@ -2,7 +2,7 @@
 
 ``build_dialogue(store)`` returns a :class:`RuleDialogue`, the rule-based
 :class:`~intents.types.DialogueManager` the audio pipeline and ``voice-agent chat`` talk to. The
-decisions are made by :func:`intents.policy.step`; this module only does I/O around it. Store
+decisions are made by :func:`intents.policy.decide.step`; this module only does I/O around it. Store
 trouble never escapes: the caller hears an apology and a callback offer. Logs carry stages and
 intents, never what the caller said.
 """
@@ -17,12 +17,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from intents import policy
 from intents.dialogue_store import OrderStore, Spool, spool_unsaved
-from intents.policy_common import PROBLEMS, store_down
-from intents.policy_config import DialogueConfig, load_config
-from intents.policy_text import clean_caller_text
-from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.policy import decide as policy
+from intents.policy.common import PROBLEMS, store_down
+from intents.policy.config import DialogueConfig, load_config
+from intents.policy.text import clean_caller_text
+from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.turn_complete import is_complete_answer
 from intents.types import Action, Entities, Intent, IntentResult, Reply
 from intents.verify_evidence import Expected, expected_now, with_evidence

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from intents.policy_types import ActionRequest, OrderFacts
+from intents.policy.types import ActionRequest, OrderFacts
 from intents.types import Action
 
 log = logging.getLogger(__name__)

@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 from intents.numbers import edit_distance, parse_written_number
-from intents.spoken import DigitRun, Token, all_digits, find_digit_runs, tokenize
-from intents.spoken_codes import find_codes
-from intents.spoken_dates import find_dates
-from intents.spoken_email import find_emails
+from intents.spoken.codes import find_codes
+from intents.spoken.dates import find_dates
+from intents.spoken.email import find_emails
+from intents.spoken.tokens import DigitRun, Token, all_digits, find_digit_runs, tokenize
 from intents.types import Entities
 
 ORDER_ID_LENGTHS = range(4, 9)  # order ids in this product are 4-8 digits

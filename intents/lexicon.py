@@ -1,6 +1,6 @@
 """Concept evidence for :mod:`intents.nlu`: words anywhere in the turn, in any inflection.
 
-The phrase rules of :mod:`intents.spoken_intents` read word order ("where is my order"); they miss
+The phrase rules of :mod:`intents.spoken.intents` read word order ("where is my order"); they miss
 callers who ramble ("I bought a speaker from you and I don't really know where it is"), speak
 non-native English ("my package not come yet") or put the key words far apart. Here each word is
 reduced to a crude stem (``arrived``, ``arriving``, ``arrive`` -> ``arriv``; ``came`` -> ``come``) and

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from intents.entities import extract_entities
 from intents.lexicon import CONCEPT_RULES, DAMPERS, stemmed_turn
-from intents.spoken_intents import RULES, Rule
-from intents.spoken_repair import REPAIR_RULES
+from intents.spoken.intents import RULES, Rule
+from intents.spoken.repair import REPAIR_RULES
 from intents.types import Entities, Intent, IntentResult
 
 _DIALOGUE_ACTS = frozenset({Intent.AFFIRM, Intent.DENY, Intent.GOODBYE, Intent.GREET})

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 
-from intents import policy_common as common
 from intents.nlu import understand
-from intents.policy_types import CustomerFacts, DialogueState, Stage
-from intents.policy_verify import contact_matches
+from intents.policy import common as common
+from intents.policy.types import CustomerFacts, DialogueState, Stage
+from intents.policy.verify import contact_matches
 from intents.types import Intent
 
 # "Yes. [pause] Please." and "No, that's all, [pause] thank you." were split when a bare yes or

@@ -16,9 +16,9 @@ import enum
 import re
 from dataclasses import dataclass, replace
 
-from intents.policy_types import CustomerFacts
-from intents.spoken import all_digits
-from intents.spoken_email import find_emails
+from intents.policy.types import CustomerFacts
+from intents.spoken.email import find_emails
+from intents.spoken.tokens import all_digits
 from intents.types import Entities
 
 # Letters whose spoken names are confused on a phone line (the E-set, M/N, F/S/X...). A letter in no
@@ -250,7 +250,7 @@ def plausible(expected: tuple[Expected, ...], transcript: str) -> tuple[Expected
 def plainly_heard(expected: tuple[Expected, ...], transcript: str) -> bool:
     """True when the transcript alone already matches one of the values (no check needed)."""
     from intents.entities import extract_entities
-    from intents.policy_verify import contact_matches
+    from intents.policy.verify import contact_matches
 
     entities = extract_entities(transcript)
     for e in expected:

@@ -12,7 +12,7 @@ from helpers import NOW
 
 from agent.store import Store
 from intents.dialogue import RuleDialogue
-from intents.policy_orders import address_heard
+from intents.policy.orders import address_heard
 from intents.types import Reply
 
 
@@ -278,8 +278,8 @@ def test_implements_the_dialogue_manager_protocol(store: Store) -> None:
 def test_deadline_today_or_past_is_spoken_as_today() -> None:
     from datetime import timedelta
 
-    from intents.policy_common import by_day
-    from intents.policy_types import CustomerFacts, OrderFacts, Turn
+    from intents.policy.common import by_day
+    from intents.policy.types import CustomerFacts, OrderFacts, Turn
     from intents.types import Intent, IntentResult
 
     facts = OrderFacts("1", CustomerFacts("C-1", "A"), NOW, "EUR", 10.0)

@@ -8,7 +8,7 @@ import pytest
 
 from intents.entities import extract_entities, match_order_id
 from intents.numbers import edit_distance, parse_written_number
-from intents.spoken import find_digit_runs, words_to_chunks
+from intents.spoken.tokens import find_digit_runs, words_to_chunks
 
 TODAY = dt.date(2026, 11, 20)  # a Friday
 

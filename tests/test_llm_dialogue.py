@@ -22,10 +22,10 @@ from aiohttp import web
 from helpers import NOW
 
 from agent.store import Store
-from intents.llm import FALLBACK, LlmDialogue, build_llm_dialogue, spoken
-from intents.llm_config import LlmConfig, llm_config_from_mapping, load_llm_config
-from intents.llm_tools import CallTools
-from intents.policy_config import ConfigError, load_config
+from intents.llm.config import LlmConfig, llm_config_from_mapping, load_llm_config
+from intents.llm.dialogue import FALLBACK, LlmDialogue, build_llm_dialogue, spoken
+from intents.llm.tools import CallTools
+from intents.policy.config import ConfigError, load_config
 from intents.types import Intent
 
 # Words that would disclose something about an order (status, places, dates, items, names, amounts).

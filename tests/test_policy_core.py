@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from intents.policy import greeting, heard_order_number, step
-from intents.policy_config import ConfigError, DialogueConfig, PolicyConfig, load_config, load_policy
-from intents.policy_types import (
+from intents.policy.config import ConfigError, DialogueConfig, PolicyConfig, load_config, load_policy
+from intents.policy.decide import greeting, heard_order_number, step
+from intents.policy.types import (
     ChangeFacts,
     CustomerFacts,
     DialogueState,
@@ -20,7 +20,7 @@ from intents.policy_types import (
     Stage,
     Turn,
 )
-from intents.policy_verify import contact_matches
+from intents.policy.verify import contact_matches
 from intents.script import say_amount, say_code, say_date, say_digits, say_number, say_ordinal, say_time
 from intents.types import Entities, Intent, IntentResult
 

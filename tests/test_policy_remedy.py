@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from intents.policy import step
-from intents.policy_address import postcode_in
-from intents.policy_callback import say_slot, slot, zone_of_number, zone_of_text
-from intents.policy_config import DialogueConfig
-from intents.policy_remedy import Refusal, check_remedy, refundable, wrap_unconfirmed
-from intents.policy_text import clean_caller_text
-from intents.policy_types import (
+from intents.policy.address import postcode_in
+from intents.policy.callback import say_slot, slot, zone_of_number, zone_of_text
+from intents.policy.config import DialogueConfig
+from intents.policy.decide import step
+from intents.policy.remedy import Refusal, check_remedy, refundable, wrap_unconfirmed
+from intents.policy.text import clean_caller_text
+from intents.policy.types import (
     ActionRequest,
     ChangeFacts,
     CustomerFacts,

@@ -11,7 +11,7 @@ from helpers import NOW
 
 from agent.store import Store
 from agent.store.actions import ActionRefused
-from intents.policy_types import ActionRequest
+from intents.policy.types import ActionRequest
 
 
 def talk(store: Store, *lines: str):  # type: ignore[no-untyped-def]

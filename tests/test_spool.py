@@ -14,7 +14,7 @@ from agent.store import Store
 from agent.store.spool import CallbackSpool
 from intents.dialogue import build_dialogue
 from intents.dialogue_store import StoreUnavailable
-from intents.policy_types import ActionRequest
+from intents.policy.types import ActionRequest
 
 CALLBACK = ActionRequest("callback", None, reason="order system unreachable", due_at=NOW + timedelta(hours=2))
 

@@ -15,7 +15,7 @@ from agent.chat import run_chat
 from agent.store import FixtureError, Store, StoreUnavailable, open_store, resolve_url
 from agent.store.seed import CASES, demo_markdown
 from agent.store_cli import load_fixtures_file, seed_demo
-from intents.policy_types import ActionRequest
+from intents.policy.types import ActionRequest
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from agent.store import FixtureError, Store, open_store
 from agent.store.models import Base
-from intents.policy_types import ActionRequest
+from intents.policy.types import ActionRequest
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 PG_URL = os.environ.get("VOICE_AGENT_TEST_PG_URL", "")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from intents import policy
-from intents.policy_config import DialogueConfig
+from intents.policy import decide as policy
+from intents.policy.config import DialogueConfig
 from pipeline.tts import OUTPUT_RATE_HZ, Synthesizer, load_synthesizer, warm_cache
 
 

@@ -7,7 +7,7 @@ from dialogue_fakes import scripted_call
 from helpers import NOW
 
 from agent.store import Store
-from intents.policy_types import CustomerFacts, DialogueState, Stage
+from intents.policy.types import CustomerFacts, DialogueState, Stage
 from intents.turn_complete import is_complete_answer
 
 CASES = [

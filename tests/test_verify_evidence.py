@@ -9,7 +9,7 @@ from helpers import NOW
 
 from agent.store import Store
 from intents.dialogue import build_dialogue
-from intents.policy_types import CustomerFacts
+from intents.policy.types import CustomerFacts
 from intents.types import Entities
 from intents.verify_evidence import (
     Expected,

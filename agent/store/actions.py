@@ -19,7 +19,7 @@ from agent.store.models import (
     Reship,
     Shipment,
 )
-from intents.policy_types import ActionRequest
+from intents.policy.types import ActionRequest
 from intents.types import Action
 
 PER_ORDER = ("refund", "reship", "coupon", "investigation", "return_label")
@@ -165,7 +165,7 @@ def _cancel(
 
 
 def changes_for_call(session: Session, call_id: str) -> list[Action]:
-    """Every change a call made, oldest first: the kinds of ``intents.policy_types.ACTION_KINDS``
+    """Every change a call made, oldest first: the kinds of ``intents.policy.types.ACTION_KINDS``
     and ``address_change`` (a new delivery address; no amount)."""
     found: list[tuple[datetime, int, int, Action]] = []
     models = {**CHANGE_MODELS, "address_change": AddressChange}

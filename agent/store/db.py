@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.store import actions, facts, fixtures
 from agent.store.models import CallRecord, Order, VerifyFailure
 from intents.dialogue_store import StoreUnavailable
-from intents.policy_types import ActionRequest, OrderFacts
+from intents.policy.types import ActionRequest, OrderFacts
 from intents.types import Action
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Rows to the frozen :class:`~intents.policy_types.OrderFacts` the pure dialogue core reads."""
+"""Rows to the frozen :class:`~intents.policy.types.OrderFacts` the pure dialogue core reads."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from agent.store.models import CHANGE_MODELS, Order, Shipment
-from intents.policy_types import (
+from intents.policy.types import (
     ChangeFacts,
     CustomerFacts,
     EventFacts,

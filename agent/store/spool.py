@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from intents.dialogue_store import OrderStore
-from intents.policy_types import ActionRequest
+from intents.policy.types import ActionRequest
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Run the identifier benchmark: recognise every clip, check it, score the decoys.
 
 For every clip the run records the plain transcript ("before": the entity parser and
-:func:`intents.policy_verify.contact_matches`, as the agent worked before the check) and the
+:func:`intents.policy.verify.contact_matches`, as the agent worked before the check) and the
 ``Whisper.align`` scores of the true value and of three benchmark decoys (a stored value one
 character away from what the caller said: a near miss of the *caller's* value, which the checker
 never sees). Thresholds are applied afterwards (:mod:`benchmarks.identifiers.report`), so
@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from benchmarks.identifiers.audio import clip
 from benchmarks.identifiers.corpus import IdKind, Item
 from intents.entities import extract_entities
-from intents.policy_types import CustomerFacts
-from intents.policy_verify import contact_matches
+from intents.policy.types import CustomerFacts
+from intents.policy.verify import contact_matches
 from intents.verify_evidence import Expected, Scores
 from intents.verify_evidence import IdKind as CheckKind
 from pipeline.asr import Recognizer

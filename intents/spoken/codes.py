@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from intents.spoken import NUMBER_WORDS, REPEATS, UNITS, ZERO_LIKE, Token, tokenize, words_to_chunks
+from intents.spoken.tokens import NUMBER_WORDS, REPEATS, UNITS, ZERO_LIKE, Token, tokenize, words_to_chunks
 
 _NATO = {
     "alpha": "A", "alfa": "A", "bravo": "B", "charlie": "C", "delta": "D", "echo": "E", "foxtrot": "F",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from intents.spoken import NUMBER_WORDS, Token, tokenize, words_to_chunks
+from intents.spoken.tokens import NUMBER_WORDS, Token, tokenize, words_to_chunks
 
 _WRITTEN_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"

@@ -1,7 +1,7 @@
 """Records of the pure dialogue core: the facts the store gives, the state, the event, the decision.
 
 The store (``agent.store``) builds :class:`OrderFacts`; the dialogue shell (``intents.dialogue``)
-feeds :class:`Turn` events into :func:`intents.policy.step`, which returns a :class:`Decision`.
+feeds :class:`Turn` events into :func:`intents.policy.decide.step`, which returns a :class:`Decision`.
 Everything is frozen; nothing here touches a database or a clock.
 """
 

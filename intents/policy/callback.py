@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import available_timezones
 
-from intents.policy_common import ANYTHING_ELSE, local, zone
-from intents.policy_config import DialogueConfig
-from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.policy.common import ANYTHING_ELSE, local, zone
+from intents.policy.config import DialogueConfig
+from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.script import say_date, say_digits, say_number
 from intents.types import Intent
 

@@ -6,10 +6,10 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
-from intents import policy_remedy as rem
-from intents.policy_common import already, by_day, day, money, ok, store_down
-from intents.policy_config import DialogueConfig
-from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.policy import remedy as rem
+from intents.policy.common import already, by_day, day, money, ok, store_down
+from intents.policy.config import DialogueConfig
+from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.script import say_code_end, say_days, say_digits, say_number
 
 NOT_SHIPPED = ("label_created",)

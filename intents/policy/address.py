@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from intents.policy_common import ANYTHING_ELSE
-from intents.policy_config import DialogueConfig
-from intents.policy_orders import address_heard
-from intents.policy_text import clean_caller_text
-from intents.policy_types import Decision, DialogueState, Stage, Turn
+from intents.policy.common import ANYTHING_ELSE
+from intents.policy.config import DialogueConfig
+from intents.policy.orders import address_heard
+from intents.policy.text import clean_caller_text
+from intents.policy.types import Decision, DialogueState, Stage, Turn
 from intents.types import Intent
 
 # Postcode shapes by ISO country (as written in an address; spaces and case normalised first).

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from intents import policy_callback as callback
-from intents.policy_common import offer_human
-from intents.policy_config import DialogueConfig
-from intents.policy_types import Decision, DialogueState, Stage, Turn
-from intents.policy_verify import contact_matches
+from intents.policy import callback as callback
+from intents.policy.common import offer_human
+from intents.policy.config import DialogueConfig
+from intents.policy.types import Decision, DialogueState, Stage, Turn
+from intents.policy.verify import contact_matches
 from intents.script import say_digits
 
 ASK_FACTOR = (

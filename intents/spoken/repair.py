@@ -1,11 +1,11 @@
-"""Phrase rules for conversation repair: disputes and callback requests (see :mod:`intents.spoken_intents`).
+"""Phrase rules for conversation repair: disputes and callback requests (see :mod:`intents.spoken.intents`).
 
 Kept apart from the task rules so each module stays small; :mod:`intents.nlu` reads both.
 """
 
 from __future__ import annotations
 
-from intents.spoken_intents import Rule, _rules
+from intents.spoken.intents import Rule, _rules
 from intents.types import Intent
 
 REPAIR_RULES: tuple[Rule, ...] = (

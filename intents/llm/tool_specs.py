@@ -1,6 +1,6 @@
 """What the chat model is told it may call: the tool schemas (OpenAI function format).
 
-Kept apart from :mod:`intents.llm_tools`, which carries them out, so a newcomer can read the
+Kept apart from :mod:`intents.llm.tools`, which carries them out, so a newcomer can read the
 model's whole contract on one screen. Enforcement (verification, policy) lives there, not here.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intents.policy import PROBLEMS
+from intents.policy.decide import PROBLEMS
 
 REMEDIES = ("refund", "reship", "coupon", "investigation", "return_label")
 SITUATIONS = tuple(i.value for i in sorted(PROBLEMS, key=lambda i: i.value))

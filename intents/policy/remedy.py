@@ -1,7 +1,7 @@
 """Remedies checked against the facts before any money moves, and the confirmation that precedes them.
 
-:func:`check_remedy` is the one precondition check: the rule-based policy (:mod:`intents.policy_solve`,
-:mod:`intents.policy_orders`) and the LLM's tools (:mod:`intents.llm_tools`) both call it, so neither
+:func:`check_remedy` is the one precondition check: the rule-based policy (:mod:`intents.policy.solve`,
+:mod:`intents.policy.orders`) and the LLM's tools (:mod:`intents.llm.tools`) both call it, so neither
 can pay for something the caller cannot have. It is pure: the order's facts, the problem, the clock
 and the policy in; a :class:`RemedyCheck` out.
 
@@ -16,8 +16,8 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from intents.policy_config import DialogueConfig
-from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.policy.config import DialogueConfig
+from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.script import say_amount, say_digits
 from intents.types import Intent
 

@@ -13,7 +13,7 @@ or nested under ``llm:`` (for a section of a bigger config file)::
 
     llm: {provider: openai, base_url: "http://127.0.0.1:8000/v1", model: my-model}
 
-Errors are :class:`~intents.policy_config.ConfigError` naming the file and the field.
+Errors are :class:`~intents.policy.config.ConfigError` naming the file and the field.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from intents.policy_config import CONFIG_DIR, ConfigError, _read_yaml, _validate
+from intents.policy.config import CONFIG_DIR, ConfigError, _read_yaml, _validate
 
 # Sent as the key to servers on this machine that need none (llama.cpp, vLLM, Ollama ...).
 NO_KEY = "no-key"

@@ -1,7 +1,7 @@
 """The pure dialogue core: ``step(state, turn, config) -> Decision``.
 
 No database, no clock, no I/O: the shell (:mod:`intents.dialogue`) fetches store facts into the
-:class:`~intents.policy_types.Turn` and persists the requested actions. This module routes the call
+:class:`~intents.policy.types.Turn` and persists the requested actions. This module routes the call
 through the four layers (opener, restate, solution, open door), finds the order number (fuzzy match,
 confirmation, digits one by one) and verifies the caller before anything is disclosed or done.
 """
@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from intents import policy_address
-from intents import policy_callback as callback
-from intents import policy_common as common
-from intents import policy_orders as orders
-from intents import policy_remedy as rem
-from intents import policy_repair as repair
-from intents import policy_security as security
-from intents import policy_solve as solve
-from intents.policy_common import PROBLEMS, RESTATE
-from intents.policy_config import DialogueConfig
-from intents.policy_types import Decision, DialogueState, Stage, Turn
-from intents.policy_verify import contact_matches, gave_contact
+from intents.policy import address as policy_address
+from intents.policy import callback as callback
+from intents.policy import common as common
+from intents.policy import orders as orders
+from intents.policy import remedy as rem
+from intents.policy import repair as repair
+from intents.policy import security as security
+from intents.policy import solve as solve
+from intents.policy.common import PROBLEMS, RESTATE
+from intents.policy.config import DialogueConfig
+from intents.policy.types import Decision, DialogueState, Stage, Turn
+from intents.policy.verify import contact_matches, gave_contact
 from intents.script import say_digits
 from intents.types import Entities, Intent
 
@@ -92,8 +92,8 @@ def step(state: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     """Decide the reply to one caller turn. Pure: same inputs, same decision.
 
     Whatever the handler decides, money never moves without a yes to a spoken summary
-    (:func:`intents.policy_remedy.wrap_unconfirmed`), and a second problem the caller named is
-    taken up once the first is solved (:func:`intents.policy_repair.with_also`).
+    (:func:`intents.policy.remedy.wrap_unconfirmed`), and a second problem the caller named is
+    taken up once the first is solved (:func:`intents.policy.repair.with_also`).
     """
     s = replace(state, turns=state.turns + 1)
     if turn.understood.intent is not Intent.OTHER:

@@ -1,14 +1,14 @@
 """Verification: does what the caller said match the order's customer? Pure; nothing is disclosed.
 
 The caller proves they own an order with its number and one of the email, phone number or
-postcode on it (see :func:`intents.policy.step`); these functions only compare.
+postcode on it (see :func:`intents.policy.decide.step`); these functions only compare.
 """
 
 from __future__ import annotations
 
 import re
 
-from intents.policy_types import CustomerFacts
+from intents.policy.types import CustomerFacts
 from intents.types import Entities
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from intents import policy_remedy as rem
-from intents import policy_solve as solve
-from intents.policy_common import ANYTHING_ELSE, RESTATE, already, choice, offer_human, ok, store_down
-from intents.policy_config import DialogueConfig
-from intents.policy_types import Decision, DialogueState, Stage, Turn
+from intents.policy import remedy as rem
+from intents.policy import solve as solve
+from intents.policy.common import ANYTHING_ELSE, RESTATE, already, choice, offer_human, ok, store_down
+from intents.policy.config import DialogueConfig
+from intents.policy.types import Decision, DialogueState, Stage, Turn
 from intents.script import say_amount
 from intents.types import Intent
 

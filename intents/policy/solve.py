@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from intents import policy_orders as orders
-from intents import policy_remedy as rem
-from intents.policy_common import already, by_day, day, day_time, money, offer, ok, reason, store_down
-from intents.policy_config import DialogueConfig
-from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.policy import orders as orders
+from intents.policy import remedy as rem
+from intents.policy.common import already, by_day, day, day_time, money, offer, ok, reason, store_down
+from intents.policy.config import DialogueConfig
+from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.script import say_amount, say_code_end, say_days, say_number, say_place
 from intents.types import Intent
 
@@ -228,7 +228,7 @@ def _what(s: DialogueState, facts: OrderFacts) -> str:
 
 def remedy(s: DialogueState, turn: Turn, config: DialogueConfig, picked: str) -> Decision:
     """Propose the remedy the caller picked (refund or reship), with a return label for damaged
-    items, once its preconditions hold; the caller's yes makes it (see :mod:`intents.policy_remedy`)."""
+    items, once its preconditions hold; the caller's yes makes it (see :mod:`intents.policy.remedy`)."""
     facts = turn.order(s.order_id)
     if facts is None:
         return store_down(s, config)

@@ -2,7 +2,7 @@
 
 :class:`LlmDialogue` implements :class:`~intents.types.DialogueManager` like the rule-based
 :class:`~intents.dialogue.RuleDialogue`, but a chat model writes the replies and calls the tools of
-:mod:`intents.llm_tools` for lookups and actions. Verification and the after-sales policy are
+:mod:`intents.llm.tools` for lookups and actions. Verification and the after-sales policy are
 enforced inside those tools, never trusted to the model. The model server's trouble (a timeout, an
 HTTP error, a malformed answer) never ends the call: the caller hears a short apology and the next
 turn tries again. Logs carry stages and tool names, never what the caller said.
@@ -24,17 +24,17 @@ from typing import Any
 
 import openai
 
-from intents import policy
 from intents.dialogue import system_now
 from intents.dialogue_store import OrderStore, Spool, spool_unsaved
-from intents.llm_config import LlmConfig
-from intents.llm_tool_specs import TOOL_SPECS
-from intents.llm_tools import CallTools
-from intents.policy_common import close as close_decision
-from intents.policy_common import local
-from intents.policy_config import DialogueConfig, load_config
-from intents.policy_text import clean_caller_text
-from intents.policy_types import DialogueState
+from intents.llm.config import LlmConfig
+from intents.llm.tool_specs import TOOL_SPECS
+from intents.llm.tools import CallTools
+from intents.policy import decide as policy
+from intents.policy.common import close as close_decision
+from intents.policy.common import local
+from intents.policy.config import DialogueConfig, load_config
+from intents.policy.text import clean_caller_text
+from intents.policy.types import DialogueState
 from intents.script import say_date, say_digits
 from intents.types import Action, Intent, IntentResult, Reply
 
@@ -348,14 +348,14 @@ def build_llm_dialogue(
     """The chat-model dialogue manager for one call.
 
     ``store``: an ``agent.store.Store`` (None behaves as an unreachable store); ``config``: the
-    ``llm:`` settings (:func:`intents.llm_config.load_llm_config`); ``now``: the clock (default:
+    ``llm:`` settings (:func:`intents.llm.config.load_llm_config`); ``now``: the clock (default:
     system UTC); ``call_id``: the id changes and the call record are filed under (default: a new
     UUID); ``dialogue_config``: policy and persona (default: ``configs/*.yaml``); ``client``: an
     ``openai.OpenAI`` to use instead of one built from ``config``; ``understand``: the NLU that
     labels each caller turn's intent (default: :func:`intents.nlu.understand`); ``spool``: where
     callbacks promised while the store was down go if it is still down when the call ends.
 
-    Raises :class:`~intents.policy_config.ConfigError` when the API key's environment variable is
+    Raises :class:`~intents.policy.config.ConfigError` when the API key's environment variable is
     unset for a non-local server. Makes no network request until the first caller turn.
     """
     if client is None:

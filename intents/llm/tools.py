@@ -2,7 +2,7 @@
 
 The model is never trusted: nothing about an order leaves :class:`CallTools` before the caller
 proved who they are (order number plus the email, phone or postcode on it), and every remedy is
-decided by the same pure policy functions as the rule-based dialogue (:mod:`intents.policy_solve`,
+decided by the same pure policy functions as the rule-based dialogue (:mod:`intents.policy.solve`,
 thresholds from ``configs/policy.yaml``). A forbidden request gets a refusal result and writes
 nothing. Changes go through ``OrderStore.apply`` (idempotent: "already_done"). Results are short
 JSON objects with spoken forms of dates and amounts, so the model can read them out as they are.
@@ -18,18 +18,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from intents import policy_common as common
-from intents import policy_orders as orders
-from intents import policy_remedy as rem
-from intents import policy_solve as solve
 from intents.dialogue_store import OrderStore
 from intents.entities import extract_entities, match_order_id
-from intents.llm_tool_specs import NOT_VERIFIED, REMEDIES, SITUATIONS, STORE_DOWN, TOOL_SPECS
-from intents.policy import PROBLEMS
-from intents.policy_callback import zone_of_text
-from intents.policy_config import DialogueConfig
-from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
-from intents.policy_verify import contact_matches
+from intents.llm.tool_specs import NOT_VERIFIED, REMEDIES, SITUATIONS, STORE_DOWN, TOOL_SPECS
+from intents.policy import common as common
+from intents.policy import orders as orders
+from intents.policy import remedy as rem
+from intents.policy import solve as solve
+from intents.policy.callback import zone_of_text
+from intents.policy.config import DialogueConfig
+from intents.policy.decide import PROBLEMS
+from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.policy.verify import contact_matches
 from intents.script import say_amount, say_code_end, say_digits, say_number, say_place
 from intents.types import Action, Entities, Intent, IntentResult
 

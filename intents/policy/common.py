@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from intents.policy_config import DialogueConfig
-from intents.policy_types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
+from intents.policy.config import DialogueConfig
+from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.script import say_amount, say_date, say_number, say_time
 from intents.types import Intent
 
@@ -100,8 +100,8 @@ def store_down(s: DialogueState, config: DialogueConfig) -> Decision:
 
 
 def book_callback(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
-    """The caller accepted a callback after store trouble (see :mod:`intents.policy_callback`)."""
-    from intents import policy_callback
+    """The caller accepted a callback after store trouble (see :mod:`intents.policy.callback`)."""
+    from intents.policy import callback as policy_callback
 
     return policy_callback.begin(s, turn, config, policy_callback.STORE_DOWN_REASON,
                                  lead="Sorry again for the trouble. ")
@@ -117,8 +117,8 @@ def offer_human(s: DialogueState, lead: str, intent: Intent) -> Decision:
 
 
 def escalate(s: DialogueState, turn: Turn, config: DialogueConfig, reason: str = "") -> Decision:
-    """A person: an escalation and a callback slot (see :mod:`intents.policy_callback`)."""
-    from intents import policy_callback
+    """A person: an escalation and a callback slot (see :mod:`intents.policy.callback`)."""
+    from intents.policy import callback as policy_callback
 
     return policy_callback.escalate(s, turn, config, reason)
 
@@ -145,7 +145,7 @@ def ok(
     s: DialogueState, text: str, turn: Turn, *requests: ActionRequest, confirmed: bool = False
 ) -> Decision:
     """A solution given: move on to the open door. ``confirmed``: the caller said yes to the money
-    requests among ``requests`` (else :func:`intents.policy_remedy.wrap_unconfirmed` asks first)."""
+    requests among ``requests`` (else :func:`intents.policy.remedy.wrap_unconfirmed` asks first)."""
     state = replace(s, stage=Stage.ANYTHING_ELSE, options=(), pending="", new_address="", proposal=(),
                     proposal_text="")
     return Decision(state, f"{text} {ANYTHING_ELSE}", turn.understood.intent, tuple(requests),
