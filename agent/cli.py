@@ -30,8 +30,8 @@ def _config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from agent.call import load_models, our_call_factory
-    from agent.scenario import load_scenario
-    from agent.simulate import run_simulation, transcript_text
+    from agent.simulation.scenario import load_scenario
+    from agent.simulation.simulate import run_simulation, transcript_text
 
     config = _config(args)
     scenario = load_scenario(Path(args.scenario))
@@ -129,7 +129,7 @@ class _CallIdDefault(logging.Filter):
 def cmd_serve(args: argparse.Namespace) -> int:
     """Load the models once, open the store, serve until SIGTERM/SIGINT (exit 0)."""
     from agent.server import ServerOptions, parse_host_port, serve
-    from agent.twilio_call import StreamLimits
+    from agent.telephony.twilio_call import StreamLimits
 
     if args.sip:
         try:

@@ -30,8 +30,8 @@ from aiohttp import WSMsgType, web
 
 from agent.admission import WorkerState
 from agent.calls import CallHost
-from agent.twilio import MAX_MESSAGE_BYTES, twiml_connect_stream, valid_signature
-from agent.twilio_call import StreamConnection, StreamLimits, handle_media_stream
+from agent.telephony.twilio import MAX_MESSAGE_BYTES, twiml_connect_stream, valid_signature
+from agent.telephony.twilio_call import StreamConnection, StreamLimits, handle_media_stream
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ async def webrtc_hangup(request: web.Request) -> web.Response:
 
 def build_app(host_calls: CallHost, options: ServerOptions) -> web.Application:
     """The aiohttp application over ``host_calls``; WebRTC is wired in only if aiortc imports."""
-    from agent.webrtc_call import WebRtcSessions
+    from agent.telephony.webrtc_call import WebRtcSessions
 
     app = web.Application(client_max_size=256 * 1024)
     app[HOST_KEY] = host_calls
@@ -216,7 +216,7 @@ async def serve(host_calls: CallHost, options: ServerOptions, sip: str | None = 
     sip_task: asyncio.Task[None] | None = None
     sip_stop = asyncio.Event()
     if sip:
-        from agent.sip import run_sip_server
+        from agent.telephony.sip import run_sip_server
 
         sip_host, sip_port = parse_host_port(sip)
         # SIP calls drain like the others: the SIP server stops only once the drain is over.

@@ -196,7 +196,7 @@ def _progress(done: int, total: int, text: str) -> None:
 
 
 async def _play(scenario: object, out_dir: Path, config: object, factory: object) -> dict:
-    from agent.simulate import run_simulation
+    from agent.simulation.simulate import run_simulation
 
     result = await run_simulation(scenario, out_dir, config, factory)  # type: ignore[arg-type]
     return result.report
@@ -229,7 +229,7 @@ async def _batch(jobs: list[RunResult], scenario: object, config: object, factor
 async def _run_all(paths: list[Path], runs: dict[str, int], out: Path, levels: list[int],
                    config: object) -> list[RunResult]:
     from agent.call import load_models, our_call_factory
-    from agent.scenario import load_scenario
+    from agent.simulation.scenario import load_scenario
     from benchmarks.baseline import baseline_call_factory
 
     scenarios = [load_scenario(p) for p in paths]  # fail fast on a bad file, before any call
@@ -269,7 +269,7 @@ def run_bench(scenarios: list[Path] | None = None, runs: int = 3, baseline: bool
     ``baseline``; fewer saves time where the baseline is far from the targets (~20 min a run here).
     """
     from agent.config import load_config
-    from agent.scenario import load_scenario
+    from agent.simulation.scenario import load_scenario
 
     levels = concurrent or [1]
     paths = scenarios or suite()

@@ -1,7 +1,7 @@
 """The latency lab's arithmetic: pure functions over report records, WAV arrays and numbers.
 
 Nothing here runs a call or reads a file. Every time is ms of call time. Inputs are the records
-of ``report.json`` (see ``agent/report.py``); outputs are plain dicts ready for ``bench.json``.
+of ``report.json`` (see ``agent/simulation/report.py``); outputs are plain dicts ready for ``bench.json``.
 """
 
 from __future__ import annotations
@@ -362,7 +362,7 @@ def ratio(baseline: float | None, ours: float | None) -> float | None:
 
 # ---------------------------------------------------------------- split turns
 
-MATCH_SLACK_MS = 400.0  # as in agent/report.py: a final belongs to the clip its speech overlaps
+MATCH_SLACK_MS = 400.0  # as in agent/simulation/report.py: a final belongs to the clip its speech overlaps
 
 
 def effective_utterance(utt: dict, events: list[dict]) -> dict:

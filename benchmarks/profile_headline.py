@@ -25,7 +25,7 @@ COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("TTS: Piper", ("Synthesizer.synthesize",)),
     ("VAD: Silero / WebRTC + level onset", ("pipeline/vad.py",)),
     ("echo canceller", ("pipeline/echo.py",)),
-    ("simulated caller and line", ("agent/sim_", "agent/simulate.py")),
+    ("simulated caller and line", ("agent/sim_", "agent/simulation/simulate.py")),
     ("order store (SQLAlchemy)", ("sqlalchemy",)),
     ("dialogue (NLU, policy)", ("intents/",)),
     ("bench metrics and plots", ("benchmarks/", "matplotlib")),

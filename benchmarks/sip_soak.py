@@ -97,7 +97,7 @@ async def _sipp(target: str, scenario: list[str], workdir: Path) -> bool:
 
 
 async def _round(host: Any, calls: int, workdir: Path) -> tuple[int, int]:
-    from agent.sip import run_sip_server
+    from agent.telephony.sip import run_sip_server
 
     port = _free_udp_port()
     stop, ready = asyncio.Event(), asyncio.Event()

@@ -27,7 +27,7 @@ import numpy as np
 from websockets.asyncio.client import ClientConnection, connect
 
 from agent.audio_files import read_wav
-from agent.twilio import mulaw_decode, mulaw_encode, twilio_signature
+from agent.telephony.twilio import mulaw_decode, mulaw_encode, twilio_signature
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIPS = ROOT / "benchmarks" / "scenarios" / "clips"

@@ -1,4 +1,4 @@
-"""agent.scenario: the shipped suite loads; every bad input names the file and the field."""
+"""agent.simulation.scenario: the shipped suite loads; every bad input names the file and the field."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from agent.scenario import (
+from agent.simulation.scenario import (
     DEFAULT_AFTER_AGENT_SILENCE_MS,
     INTENTS,
     AnswerRule,

@@ -10,8 +10,8 @@ import pytest
 
 from agent.call import load_models, our_call_factory
 from agent.config import AgentConfig
-from agent.scenario import load_scenario
-from agent.simulate import run_simulation
+from agent.simulation.scenario import load_scenario
+from agent.simulation.simulate import run_simulation
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "benchmarks" / "scenarios"
 MUST_VERIFY = ("ident-us-phone", "ident-de-postcode", "ident-es-phone", "ident-ca-postcode",

@@ -25,7 +25,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from agent.store import open_store
 from agent.store.models import CallRecord
-from agent.twilio import twilio_signature
+from agent.telephony.twilio import twilio_signature
 
 FIGURES: dict[str, object] = {}
 FIGURES_PATH = Path("/tmp/voice-agent-twilio-figures.json")

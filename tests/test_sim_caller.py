@@ -8,7 +8,7 @@ import threading
 
 import numpy as np
 
-from agent.sim_caller import AnswerLine, Line, SimulatedCaller
+from agent.simulation.caller import AnswerLine, Line, SimulatedCaller
 from pipeline.events import AgentAudioLogged, CallLog, ReplyLogged
 
 

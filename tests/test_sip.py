@@ -27,7 +27,9 @@ from agent.audio_files import read_wav, write_wav
 from agent.call import load_models
 from agent.calls import CallHost
 from agent.config import AgentConfig
-from agent.sip_media import (
+from agent.store import Store, open_store
+from agent.store.models import CallRecord
+from agent.telephony.sip_media import (
     SILENCE,
     SINK_MAX_FRAMES,
     SOURCE_MAX_FRAMES,
@@ -35,8 +37,6 @@ from agent.sip_media import (
     SipAudioSource,
     redact,
 )
-from agent.store import Store, open_store
-from agent.store.models import CallRecord
 from pipeline.devices import FRAME_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,7 +179,7 @@ class Server:
         self.task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Server:
-        from agent.sip import run_sip_server
+        from agent.telephony.sip import run_sip_server
 
         self.task = asyncio.create_task(run_sip_server("127.0.0.1", self.port, self.host, self.stop,
                                                        ready=self.ready, **self.options))

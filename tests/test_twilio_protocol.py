@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from agent.call_stats import interruption_latencies, response_latencies, summary
-from agent.twilio import (
+from agent.telephony.twilio import (
     MAX_MESSAGE_BYTES,
     Connected,
     Downsampler,

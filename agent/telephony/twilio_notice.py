@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agent.twilio import (
+from agent.telephony.twilio import (
     Downsampler,
     Mark,
     ProtocolError,
@@ -29,7 +29,7 @@ from agent.twilio import (
 
 if TYPE_CHECKING:
     from agent.calls import CallHost
-    from agent.twilio_call import StreamConnection
+    from agent.telephony.twilio_call import StreamConnection
 
 log = logging.getLogger(__name__)
 

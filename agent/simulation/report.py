@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from agent.sim_caller import Spoken
+from agent.simulation.caller import Spoken
 from benchmarks import wavmetrics
 from pipeline.events import (
     AgentAudioLogged,

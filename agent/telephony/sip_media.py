@@ -27,7 +27,7 @@ from typing import Any
 
 from pipeline.devices import FRAME_BYTES, FRAME_MS, PIPELINE_RATE_HZ
 
-log = logging.getLogger("agent.sip")
+log = logging.getLogger("agent.telephony.sip")
 
 # Highest first; everything else pjsua knows (speex, iLBC, GSM, opus, ...) is disabled.
 CODEC_PRIORITY = {"PCMU": 255, "PCMA": 254, "G722": 253}

@@ -26,7 +26,7 @@ import numpy as np
 from agent.admission import Admission
 from agent.call_stats import LogFollower, summary
 from agent.calls import CallHost, CallRefused, LiveCall
-from agent.twilio import (
+from agent.telephony.twilio import (
     Connected,
     Downsampler,
     Dtmf,
@@ -301,7 +301,7 @@ async def handle_media_stream(conn: StreamConnection, host: CallHost,
     caller_number = start.custom_parameters.get("from", "")[:32]
     admission = host.admission()
     if admission is Admission.OVERFLOW:
-        from agent.twilio_notice import serve_busy_caller
+        from agent.telephony.twilio_notice import serve_busy_caller
 
         return await serve_busy_caller(conn, host, start.stream_sid,
                                        call_id or uuid.uuid4().hex[:12], caller_number)
@@ -340,7 +340,7 @@ async def handle_media_stream(conn: StreamConnection, host: CallHost,
         writer.cancel()
         await asyncio.gather(reader, writer, return_exceptions=True)
         if live.farewell and outcome == "agent-hung-up":  # ended by a drain, the caller still here
-            from agent.twilio_notice import play_notice
+            from agent.telephony.twilio_notice import play_notice
 
             with contextlib.suppress(Exception):
                 outcome = "drained-" + await play_notice(conn, start.stream_sid,

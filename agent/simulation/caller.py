@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agent.sim_line import AgentSpeaker, CallerMic
+from agent.simulation.line import AgentSpeaker, CallerMic
 from pipeline.clock import Clock
 from pipeline.events import AgentAudioLogged, CallLog, ReplyLogged
 

@@ -23,10 +23,10 @@ import numpy as np
 from agent.audio_files import read_wav, speak_text, write_wav
 from agent.call import CallFactory, CallSession, load_models, our_call_factory
 from agent.config import AgentConfig
-from agent.report import build_report
-from agent.scenario import AnswerRule, CallerTurn, Scenario
-from agent.sim_caller import AnswerLine, Line, SimulatedCaller
-from agent.sim_line import AgentSpeaker, CallerMic
+from agent.simulation.caller import AnswerLine, Line, SimulatedCaller
+from agent.simulation.line import AgentSpeaker, CallerMic
+from agent.simulation.report import build_report
+from agent.simulation.scenario import AnswerRule, CallerTurn, Scenario
 from agent.store.spool import CallbackSpool
 from intents.types import DialogueManager
 from pipeline.clock import MonotonicClock

@@ -4,7 +4,7 @@
 its objects must be used from threads pjlib knows, so everything SIP happens on one dedicated
 thread ("sip") that polls pjsip (``libHandleEvents``) and runs commands posted by the event loop;
 pjmedia's own clock thread drives the audio ports. The pjsua2 classes and the audio hand-over
-live in :mod:`agent.sip_media`. The event loop owns
+live in :mod:`agent.telephony.sip_media`. The event loop owns
 the calls (:class:`~agent.calls.CallHost` is not thread-safe); the threads talk only through
 ``call_soon_threadsafe`` one way and a command queue the other.
 
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.calls import CallHost
-from agent.sip_media import (
+from agent.telephony.sip_media import (
     CODEC_PRIORITY,
     CallLink,
     build_pj_classes,
