@@ -22,6 +22,23 @@ AS_PG=()
 [[ $(id -u) -eq 0 ]] && AS_PG=(runuser -u postgres --)
 DB_URL="postgresql+psycopg://voice_agent@/voice_agent?host=$DIR/pg"
 
+# The front doors and the database come from Debian's packages; `scripts/setup.sh` (the README's
+# first command) installs only what one worker needs, so `start` installs the rest once.
+need_packages() {
+  local pkgs=(postgresql haproxy curl) missing=()
+  [[ ${FLEET_SIP:-1} == 1 ]] && pkgs+=(kamailio)
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  (( ${#missing[@]} )) || return 0
+  echo "==> installing Debian packages: ${missing[*]}"
+  local sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+}
+
 alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 health() { curl -s -m 2 "http://127.0.0.1:$(http_port "$1")/healthz" || echo '(no answer)'; }
 
@@ -83,6 +100,7 @@ wait_gone() {
 
 case ${1:-} in
   start)
+    need_packages
     mkdir -p "$DIR"
     start_pg
     for n in "${WORKERS[@]}"; do start_worker "$n"; done

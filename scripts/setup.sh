@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up voice-agent on Debian with Python 3.11: system packages, a virtualenv, the package.
-#   scripts/setup.sh          runtime (espeak-ng for the built-in caller voice, PortAudio for `talk`)
-#   scripts/setup.sh --dev    + what the tests use: PostgreSQL, Chromium, baresip, sipp, sox
+#   scripts/setup.sh          runtime (espeak-ng and sox for caller voices and clips, PortAudio for `talk`)
+#   scripts/setup.sh --dev    + what the tests use: PostgreSQL, Chromium, baresip, sipp, HAProxy
 # Models come from PyPI packages (see pyproject.toml); nothing is downloaded at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 dev=0
 [[ "${1:-}" == "--dev" ]] && dev=1
 
-apt_pkgs=(espeak-ng libportaudio2 libsndfile1)
+apt_pkgs=(espeak-ng sox libportaudio2 libsndfile1)
 if (( dev )); then
-  apt_pkgs+=(sox postgresql chromium baresip sip-tester haproxy)
+  apt_pkgs+=(postgresql chromium baresip sip-tester haproxy)
 fi
 
 missing=()
