@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -187,6 +188,9 @@ def _run_process(index: int, rounds: int, calls: int, gc_threads: int,
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             code, hung = proc.wait(), True
+        # A crashed process leaves its sipp callers behind (same process group): end them too.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         log_file.seek(0)
         lines = log_file.read().splitlines()
     done = [line.split() for line in lines if line.startswith("ROUND ")]
