@@ -83,6 +83,36 @@ def normalise(text: str) -> str:
     return _LEADING_FILLERS.sub("", out)
 
 
+# A short answer to a yes/no question that speech recognition wrote as a near-homophone of "yes"
+# ("US, please." for "Yes, please.", heard in CI): after politeness words, one word of at most four
+# letters within two edits of a yes-word. Only for a turn the NLU could not place (OTHER), and only
+# where the agent has just asked a yes/no question; a "no" in any form is never close enough
+# ("now" and "nope" are 3 edits from every yes-word; "nah" is understood as a no before this).
+_YES_WORDS = ("yes", "yeah", "yep", "yup")
+_POLITENESS = frozenset({"please", "thanks", "thank", "you", "ok", "okay", "sure"})
+_NO_WORDS = frozenset({"no", "nah", "nay", "naw", "nope", "not", "never", "dont", "cannot"})
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short words only)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def sounds_like_yes(text: str) -> bool:
+    """Whether a reply to a yes/no question is a misheard "yes" (see ``_YES_WORDS``)."""
+    words = normalise(text).split()
+    if not words or len(words) > 4 or _NO_WORDS.intersection(words):
+        return False
+    content = [w for w in words if w not in _POLITENESS]
+    return (len(content) == 1 and len(content[0]) <= 4
+            and min(_edits(content[0], y) for y in _YES_WORDS) <= 2)
+
+
 def _negated(text: str, start: int) -> bool:
     """Whether a word just before ``start`` negates the phrase there ("do not want to cancel")."""
     before = text[:start].split()[-_NEGATION_REACH:]

@@ -66,3 +66,18 @@ def _scenario_lines():
 @pytest.mark.parametrize(("text", "intent"), list(_scenario_lines()))
 def test_every_voice_scenario_line_is_understood_as_its_scenario_expects(text, intent):
     assert understand(text).intent.value == intent
+
+
+@pytest.mark.parametrize("text", ["US, please.", "Yas please", "yeah sure", "yup, thanks", "Yes."])
+def test_a_misheard_yes_to_a_yes_no_question_is_a_yes(text: str) -> None:
+    from intents.nlu import sounds_like_yes
+
+    assert sounds_like_yes(text)
+
+
+@pytest.mark.parametrize("text", ["now please", "nope", "nah", "no thanks", "not now", "know",
+                                  "a refund please", "refund please", "okay", "I don't know", ""])
+def test_a_no_or_a_request_never_sounds_like_yes(text: str) -> None:
+    from intents.nlu import sounds_like_yes
+
+    assert not sounds_like_yes(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from intents.nlu import sounds_like_yes
 from intents.policy import address as policy_address
 from intents.policy import callback as callback
 from intents.policy import common as common
@@ -339,7 +340,7 @@ def _on_choose_remedy(s: DialogueState, turn: Turn, config: DialogueConfig) -> D
 def _on_confirm_action(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     """CONFIRM_ACTION: yes makes the proposed remedy, cancel or address change; no leaves it."""
     intent = turn.understood.intent
-    if intent is Intent.AFFIRM:
+    if intent is Intent.AFFIRM or (intent is Intent.OTHER and sounds_like_yes(turn.text)):
         if s.pending == "remedy":
             return repair.apply_proposal(s, turn, config)
         return orders.confirm(s, turn, config)
