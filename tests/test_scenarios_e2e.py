@@ -151,7 +151,7 @@ def test_store_down_apologises_offers_a_callback_and_keeps_the_call(tmp_path, ca
     report, transcript = play("store-down", tmp_path, call_factory)
     said = _said(report).lower()
     assert "call you back" in said, transcript
-    assert "colleague will call you back" in said, transcript  # the yes was taken
+    assert "colleague will call you" in said, transcript  # the yes was taken: a slot is promised
     for fact in ("candle", "34", "thirty-four", "yunexpress", "shenzhen", "on its way", "november"):
         assert fact not in said, (fact, transcript)
     assert report["ended_by"] in ("agent_hung_up", "script_done"), transcript
