@@ -14,13 +14,13 @@ from agent.simulation.scenario import load_scenario
 from agent.simulation.simulate import run_simulation
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "benchmarks" / "scenarios"
-MUST_VERIFY = ("ident-us-phone", "ident-de-postcode", "ident-es-phone", "ident-ca-postcode",
-               "ident-pl-postcode", "ident-nl-phone")
-# Not yet: tiny.en does not hear this West Midlands voice's spelled "B one five, two T T" nor its
-# "oh oh" (written "hello"), and over the 8 kHz line it never gets the order number. Strict: when
-# they start passing, the test says so and they move up.
-NOT_YET = ("ident-gb-postcode", "ident-phone-line")
-MUST_NOT_VERIFY = ("ident-near-postcode", "ident-near-phone")
+# Real-time scenarios cost a minute each, so CI plays a representative set (a phone number, a
+# numeric postcode proven only by the audio check, an alphanumeric postcode, a near miss) and
+# `voice-agent bench` plays them all, including the two not heard yet (ident-gb-postcode: tiny.en
+# does not hear this voice's spelled "B one five, two T T" nor its "oh oh"; ident-phone-line: over
+# the 8 kHz line it never gets the order number).
+MUST_VERIFY = ("ident-us-phone", "ident-de-postcode", "ident-ca-postcode")
+MUST_NOT_VERIFY = ("ident-near-postcode",)
 VERIFIED = "on its way"  # the in-transit answer, said only after verification
 
 
@@ -47,14 +47,6 @@ def test_caller_is_verified(name, tmp_path, call_factory) -> None:  # type: igno
     report, transcript = _play(name, tmp_path, call_factory)
     assert VERIFIED in _said(report), transcript
     assert report["store_changes"] == [], transcript
-
-
-@pytest.mark.realtime
-@pytest.mark.xfail(strict=True, reason="issue 11: not heard yet (see NOT_YET)")
-@pytest.mark.parametrize("name", NOT_YET)
-def test_caller_is_verified_not_yet(name, tmp_path, call_factory) -> None:  # type: ignore[no-untyped-def]
-    report, transcript = _play(name, tmp_path, call_factory)
-    assert VERIFIED in _said(report), transcript
 
 
 @pytest.mark.realtime
