@@ -39,7 +39,10 @@ def _note(key: str, value: object) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    srv = start_server(tmp_path_factory.mktemp("serve"), "--start-timeout-s", "2", "--idle-timeout-s", "3")
+    # This module tests the stream protocol and concurrency, not admission (tests/test_admission.py,
+    # tests/test_fleet_worker.py): room for the 1 + 6 streams of the bad-stream test at once.
+    srv = start_server(tmp_path_factory.mktemp("serve"), "--start-timeout-s", "2", "--idle-timeout-s", "3",
+                       "--max-calls", "8")
     yield srv
     assert stop_server(srv) == 0, srv.log_text()[-3000:]
 
