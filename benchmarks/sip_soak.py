@@ -134,10 +134,11 @@ async def _round(host: Any, calls: int, workdir: Path) -> tuple[int, int]:
 async def _child(rounds: int, calls: int, gc_threads: int) -> int:
     from agent.call import load_models
     from agent.calls import CallHost
-    from agent.config import AgentConfig
+    from agent.config import AgentConfig, FleetConfig
     from agent.store import open_store
 
-    config = AgentConfig()
+    # Room for every call of a round at once: the soak tests the SIP stack, not admission.
+    config = AgentConfig(fleet=FleetConfig(max_calls=64, max_overflow_calls=64))
     models = load_models(config)
     tmp = Path(tempfile.mkdtemp(prefix="sip-soak-"))
     store = open_store(f"sqlite:///{tmp / 'calls.db'}")
