@@ -49,6 +49,7 @@ from pydantic import (
     model_validator,
 )
 
+from agent.simulation.scenario import format_validation
 from agent.store import fixtures
 from agent.store.fixtures import FixtureError
 from agent.store.models import CHANGE_MODELS
@@ -237,24 +238,6 @@ class _FileModel(_Strict):
 # ---------------------------------------------------------------- loading
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _describe(err: Any) -> str:
-    kind, msg = err["type"], err["msg"]
-    if kind == "extra_forbidden":
-        return "unknown field"
-    if kind == "missing":
-        return "required field is missing"
-    if kind in ("model_type", "dict_type"):
-        return f"expected a mapping, got {type(err.get('input')).__name__}"
-    return str(msg).removeprefix("Value error, ")
-
-
 def _patterns(values: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(v) for v in values)
 
@@ -310,8 +293,7 @@ def load_dialogue_tests(path: str | Path) -> list[Conversation]:
     try:
         model = _FileModel.model_validate(raw)
     except ValidationError as e:
-        lines = [f"{where}: {_field_path(tuple(err['loc']))}: {_describe(err)}" for err in e.errors()]
-        raise DialogueTestError("\n".join(lines)) from None
+        raise DialogueTestError(format_validation(where, e)) from None
     for i, c in enumerate(model.conversations):
         if c.fixtures is not None:
             try:

@@ -256,7 +256,8 @@ def _describe(err: Any) -> str:
     return str(msg).removeprefix("Value error, ")
 
 
-def _format_validation(where: str, exc: ValidationError) -> str:
+def format_validation(where: str, exc: ValidationError) -> str:
+    """One line per pydantic error: ``FILE: field.path[1]: what is wrong``."""
     lines = [f"{where}: {_field_path(tuple(e['loc']))}: {_describe(e)}" for e in exc.errors()]
     return "\n".join(lines)
 
@@ -326,7 +327,7 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         model = _ScenarioModel.model_validate(raw)
     except ValidationError as e:
-        raise ScenarioError(_format_validation(where, e)) from None
+        raise ScenarioError(format_validation(where, e)) from None
 
     base = p.resolve().parent
     return Scenario(
