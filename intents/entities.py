@@ -22,6 +22,9 @@ from intents.types import Entities
 
 ORDER_ID_LENGTHS = range(4, 9)  # order ids in this product are 4-8 digits
 PHONE_LENGTHS = range(7, 16)  # E.164 allows up to 15 digits
+DEFAULT_POSTCODE_LENGTHS = range(3, 7)
+# Where a postcode has more digits than anywhere else: Japan's are seven ("150-0001").
+POSTCODE_LENGTHS = {"ja": range(3, 8)}
 _CONTEXT_WINDOW = 48  # characters before a number searched for "order", "zip", ...
 
 _KEYWORDS = (
@@ -95,7 +98,8 @@ def _amount(
     return value, None
 
 
-def _classify(run: DigitRun, kind: str | None) -> list[tuple[str, str]]:
+def _classify(run: DigitRun, kind: str | None,
+              postcode_lengths: range = DEFAULT_POSTCODE_LENGTHS) -> list[tuple[str, str]]:
     """Which entity fields a digit run fills, as (field, value) pairs."""
     digits, n = run.digits, len(run.digits)
     if run.plus and n in PHONE_LENGTHS:
@@ -107,7 +111,7 @@ def _classify(run: DigitRun, kind: str | None) -> list[tuple[str, str]]:
     if kind == "postcode":
         if n == 9:
             return [("postcodes", f"{digits[:5]}-{digits[5:]}")]  # ZIP+4 spoken as one run
-        return [("postcodes", digits)] if 3 <= n <= 6 else []
+        return [("postcodes", digits)] if n in postcode_lengths else []
     if kind == "order":
         return [("order_ids", digits)] if n in ORDER_ID_LENGTHS else []
     if n in ORDER_ID_LENGTHS:
@@ -125,11 +129,12 @@ def _unique(found: list[tuple[int, str]]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def extract_entities(text: str, *, today: dt.date | None = None) -> Entities:
+def extract_entities(text: str, *, today: dt.date | None = None,
+                     postcode_lengths: range = DEFAULT_POSTCODE_LENGTHS) -> Entities:
     """Find order numbers, emails, phones, postcodes, tracking numbers, amounts and dates.
 
     ``today`` anchors dates said without a year or relative to now ("last Tuesday"); it defaults to
-    the local date. Values come back normalised as documented on :class:`intents.types.Entities`,
+    the local date; ``postcode_lengths`` how many digits a postcode of the caller's country has. Values come back normalised as documented on :class:`intents.types.Entities`,
     each field in order of appearance without repeats (amounts and dates keep repeats).
     """
     fields: dict[str, list[tuple[int, str]]] = {
@@ -161,7 +166,7 @@ def extract_entities(text: str, *, today: dt.date | None = None) -> Entities:
             if amount[1] is not None:
                 used.add(amount[1].first)
         else:
-            for field, value in _classify(run, _context(masked, run, prev_end)):
+            for field, value in _classify(run, _context(masked, run, prev_end), postcode_lengths):
                 fields[field].append((run.start, value))
         prev_end = run.end
     return Entities(

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from intents.entities import extract_entities
+from intents.entities import DEFAULT_POSTCODE_LENGTHS, POSTCODE_LENGTHS, extract_entities
+from intents.languages.gloss import GLOSSED_LANGUAGES, gloss
 from intents.lexicon import CONCEPT_RULES, DAMPERS, stemmed_turn
 from intents.spoken.intents import RULES, Rule
 from intents.spoken.repair import REPAIR_RULES
@@ -158,13 +159,18 @@ def _has_entities(entities: Entities) -> bool:
     return bool(entities.digits or entities.emails or entities.postcodes or entities.tracking_numbers)
 
 
-def understand(text: str) -> IntentResult:
+def understand(text: str, language: str = "en") -> IntentResult:
     """Classify one caller utterance and extract its entities (see :mod:`intents.entities`).
 
     An utterance that only gives data ("it's 4 7 1 1 9") is :attr:`Intent.OTHER` with entities; the
     dialogue knows what it asked for. Confidence is the winner's score less half the runner-up's.
+    ``language`` is the ISO 639-1 code the caller spoke: German, French, Spanish, Italian and Japanese
+    are read through the gloss layer (:mod:`intents.languages.gloss`) as the English words the rules
+    know, numbers said the local way included; English and any other language are read as they are.
     """
-    entities = extract_entities(text)
+    if language != "en" and language in GLOSSED_LANGUAGES:
+        text = gloss(text, language)
+    entities = extract_entities(text, postcode_lengths=POSTCODE_LENGTHS.get(language, DEFAULT_POSTCODE_LENGTHS))
     ranked = score_intents(text)
     if not ranked or ranked[0].score < _MIN_SCORE:
         return IntentResult(Intent.OTHER, 0.7 if _has_entities(entities) else 0.4, entities)

@@ -1,0 +1,199 @@
+"""The gloss layer: a caller's German, French, Spanish, Italian or Japanese as plain English words.
+
+Offline there is no translator for text, and the understanding that matters here is narrow: which of
+a dozen after-sales problems, yes or no, and the data the caller dictates. So each word or short
+phrase is mapped to the English concept words that :mod:`intents.lexicon` and the phrase rules
+already understand ("Paket" -> parcel, "kaputt" -> broken, "Geld zurück" -> money back), and the
+English understanding reads the result. Words without an entry (names, the parts of an email) pass
+through unchanged.
+
+Glossary entries (``glossary/<lang>.yaml``) are folded like the caller's words (no accents, umlauts
+meet their "ue" spellings). A key word ending in ``*`` matches every word starting with it, so one
+entry covers a verb's inflections ("annul*": annuler, annulez, annulé, annulation). German
+compounds are split on the fly: a word that starts with a known stem and ends in a known word
+("Lieferadresse" = liefer* + adresse) is glossed part by part. Japanese is written without spaces:
+it is segmented by longest match over the glossary, and a negative ending (ない, ません) after a
+word puts "not" before its gloss, as English says it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from intents.languages.normalise import expand_elisions, fold
+from intents.languages.numbers import japanese_numerals, words_to_numerals
+
+GLOSSED_LANGUAGES = ("de", "fr", "es", "it", "ja")
+_DIR = Path(__file__).parent / "glossary"
+_WRITTEN_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+|[@#+._-]")
+_INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_LINKS = ("s", "es", "n", "en", "e", "")  # German linking elements between compound parts
+_MIN_PART = 3
+_JA_NEGATION = re.compile(r"^[ぁ-ゖ]{0,5}?(?:ない|なかっ|ません|ず|ねえ|ねー)")
+_JA_KANA_RUN = re.compile(r"[ぁ-ゖー]*")
+
+
+@dataclass(frozen=True)
+class Entry:
+    words: tuple[str, ...]  # folded; a word ending in "*" is a prefix
+    gloss: str
+
+    def match(self, words: list[str], i: int) -> bool:
+        if i + len(self.words) > len(words):
+            return False
+        return all(w == k or (k.endswith("*") and w.startswith(k[:-1]))
+                   for k, w in zip(self.words, words[i:], strict=False))
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return len(self.words), sum(len(k) for k in self.words)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    language: str
+    by_first: dict[str, tuple[Entry, ...]]  # first word (prefix keys without "*") -> entries
+    prefixes: tuple[str, ...]  # every starred first word without its "*", longest first
+    ja_keys: dict[str, tuple[tuple[str, str], ...]]  # ja: first char -> (key, gloss), longest first
+
+    def entries_at(self, words: list[str], i: int) -> list[Entry]:
+        word = words[i]
+        found = list(self.by_first.get(word, ()))
+        for p in self.prefixes:
+            if word.startswith(p) and p != word:
+                found.extend(self.by_first[p])
+        return sorted((e for e in found if e.match(words, i)), key=lambda e: e.size, reverse=True)
+
+
+@lru_cache(maxsize=8)
+def load_glossary(language: str) -> Glossary:
+    # BaseLoader: every key and value stays a string ("no", "ja", "on" are words here, not booleans).
+    raw = yaml.load((_DIR / f"{language}.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+    by_first: dict[str, list[Entry]] = {}
+    ja: dict[str, list[tuple[str, str]]] = {}
+    for key, gloss in raw.items():
+        text = "" if gloss is None else str(gloss)
+        if language == "ja":
+            k = fold(str(key), "ja")
+            ja.setdefault(k[0], []).append((k, text))
+            continue
+        words = tuple(fold(str(key), language).replace("-", " ").split())
+        by_first.setdefault(words[0].rstrip("*"), []).append(Entry(words, text))
+    prefixes = tuple(sorted({w for w, es in by_first.items() if any(e.words[0].endswith("*") for e in es)},
+                            key=len, reverse=True))
+    return Glossary(
+        language,
+        {k: tuple(v) for k, v in by_first.items()},
+        prefixes,
+        {c: tuple(sorted(v, key=lambda kv: len(kv[0]), reverse=True)) for c, v in ja.items()},
+    )
+
+
+def _compound(word: str, glossary: Glossary, depth: int = 0) -> str | None:
+    """A German compound glossed part by part: "lieferadresse" -> "delivery address"."""
+    if depth > 2:
+        return None
+    for p in glossary.prefixes:
+        if not word.startswith(p) or len(word) - len(p) < _MIN_PART:
+            continue
+        head = next((e for e in glossary.by_first[p] if len(e.words) == 1), None)
+        if head is None:
+            continue
+        rest = word[len(p):]
+        for link in _LINKS:
+            tail = rest[len(link):] if rest.startswith(link) else None
+            if not tail or len(tail) < _MIN_PART:
+                continue
+            tail_gloss = _single(tail, glossary, depth + 1)
+            if tail_gloss is not None:
+                return f"{head.gloss} {tail_gloss}".strip()
+    return None
+
+
+def _single(word: str, glossary: Glossary, depth: int = 0) -> str | None:
+    entries = [e for e in glossary.entries_at([word], 0) if len(e.words) == 1]
+    exact = [e for e in entries if e.words[0] == word]
+    if exact:
+        return exact[0].gloss
+    if glossary.language == "de":
+        split = _compound(word, glossary, depth)
+        if split is not None:
+            return split
+    return entries[0].gloss if entries else None
+
+
+def _gloss_words(words: list[str], glossary: Glossary) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        entries = glossary.entries_at(words, i)
+        multi = [e for e in entries if len(e.words) > 1]
+        if multi:
+            out.append(multi[0].gloss)
+            i += len(multi[0].words)
+            continue
+        single = _single(word, glossary) if not word.isdigit() else None
+        out.append(word if single is None else single)
+        i += 1
+    return [w for w in out if w]
+
+
+def _gloss_latin(text: str, language: str) -> str:
+    emails: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        emails.append(m.group().lower())
+        return f" \x00{len(emails) - 1}\x00 "
+
+    text = _WRITTEN_EMAIL.sub(keep, text)
+    text = expand_elisions(text.lower().replace("\u2019", "'"), language)
+    text = _INNER_HYPHEN.sub(" ", text)
+    tokens = [fold(t, language) if "\x00" not in t else t for t in _TOKEN.findall(text)]
+    words = words_to_numerals(tokens, language)
+    glossed = _gloss_words(words, load_glossary(language))
+    return " ".join(emails[int(w.strip("\x00"))] if w.startswith("\x00") else w for w in glossed)
+
+
+def _gloss_japanese(text: str) -> str:
+    glossary = load_glossary("ja")
+    text = japanese_numerals(fold(text, "ja"))
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c.isascii():
+            m = re.compile(r"[A-Za-z0-9@._+\-]+").match(text, i)
+            if m:
+                out.append(m.group().lower())
+                i = m.end()
+            else:
+                i += 1
+            continue
+        match = next(((k, g) for k, g in glossary.ja_keys.get(c, ()) if text.startswith(k, i)), None)
+        if match is None:
+            i += 1
+            continue
+        key, gloss = match
+        i += len(key)
+        if gloss and _JA_NEGATION.match(text, i):
+            gloss = f"not {gloss}"
+            i = _JA_KANA_RUN.match(text, i).end()  # type: ignore[union-attr]
+        if gloss:
+            out.append(gloss)
+    return " ".join(out)
+
+
+def gloss(text: str, language: str) -> str:
+    """``text`` in ``language`` as the English words the understanding reads (unchanged for "en")."""
+    if language not in GLOSSED_LANGUAGES:
+        return text
+    if language == "ja":
+        return _gloss_japanese(text)
+    return _gloss_latin(text, language)

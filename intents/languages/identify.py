@@ -1,0 +1,79 @@
+"""Text language identification: langid's bundled model plus the writing system.
+
+langid is restricted to a broad set of languages (not just the served ones) so that a caller
+writing Portuguese or Polish is recognised as such and offered a callback, instead of being forced
+into the nearest served language. Its probabilities are renormalised over that set.
+
+Evidence from a few words is weak: a bare number, "ok", "Maria Garcia" or "no" are shared across
+languages, so the confidence is scaled down by how much text there is; a caller's call keeps its
+language on such turns. A script used by one language only (kana, hangul) is decisive even when
+short: "はい" cannot be anything but Japanese.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from intents.languages.types import LanguageGuess
+
+# Served languages plus the ones callers of a European shop most often speak otherwise.
+CANDIDATES = (
+    "en", "de", "fr", "es", "it", "ja", "pt", "nl", "pl", "ru", "uk", "tr", "sv", "da", "no", "fi",
+    "cs", "el", "hu", "ro", "ar", "zh", "ko", "hi", "vi",
+)  # fmt: skip
+_FULL_EVIDENCE_LETTERS = 24  # from about four ordinary words on, langid's posterior stands as it is
+_MIN_WORDS = 3  # fewer words than this is never a confident identification in a Latin script
+_SHORT_CAP = 0.45  # below the default min_confidence (0.6): a short turn keeps the call's language
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from langid.langid import LanguageIdentifier, model  # a 2 MB model: loaded on first use only
+
+    identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+    identifier.set_languages(list(CANDIDATES))
+    return identifier
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if unicodedata.category(c).startswith("L"))
+
+
+def _script_guess(text: str) -> tuple[str, float] | None:
+    """A language that the writing system alone gives away, and how sure it is."""
+    letters = max(1, _letters(text))
+    kana = len(_KANA.findall(text))
+    if kana and (kana + len(_HAN.findall(text))) / letters > 0.3:
+        return "ja", 0.95 if kana >= 2 else 0.8
+    if _HANGUL.search(text) and len(_HANGUL.findall(text)) / letters > 0.3:
+        return "ko", 0.95
+    return None
+
+
+def identify_text(text: str, served: tuple[str, ...]) -> LanguageGuess:
+    """The most likely language of ``text`` over :data:`CANDIDATES`, and whether it is served.
+
+    With too little text to tell (digits only, one or two words, a name) the confidence is low
+    (below 0.5) and the first served language is returned when nothing is known at all.
+    """
+    default = served[0] if served else "en"
+    script = _script_guess(text)
+    if script is not None:
+        return LanguageGuess(script[0], script[1], script[0] in served)
+    words = _WORD.findall(text)
+    letters = sum(len(w) for w in words)
+    if not words:
+        return LanguageGuess(default, 0.0, default in served)
+    language, probability = _identifier().classify(text.lower())
+    evidence = min(1.0, letters / _FULL_EVIDENCE_LETTERS)
+    confidence = float(probability) * evidence
+    if len(words) < _MIN_WORDS:
+        confidence = min(confidence, _SHORT_CAP)
+    return LanguageGuess(str(language), round(confidence, 3), language in served)
