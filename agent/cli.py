@@ -72,9 +72,10 @@ def cmd_dialogues(args: argparse.Namespace) -> int:
 
 
 def cmd_intents_eval(args: argparse.Namespace) -> int:
-    from benchmarks.intents_eval import SPLITS, run_eval
+    from benchmarks.intents_eval import LANGUAGES, SPLITS, run_eval
 
-    run_eval(args.split or SPLITS, sys.stdout, show_errors=not args.no_errors)
+    run_eval(args.split or SPLITS, sys.stdout, show_errors=not args.no_errors,
+             languages=args.language or LANGUAGES)
     return 0
 
 
@@ -249,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", action="append", choices=("train", "dev", "test"),
                    help="a split to evaluate (repeatable; default: all three)")
     p.add_argument("--no-errors", action="store_true", help="print the accuracy only")
+    p.add_argument("--language", action="append", choices=("en", "de", "fr", "es", "it", "ja"),
+                   help="a language's corpus (repeatable; default: every shipped language, a line each)")
     p.set_defaults(func=cmd_intents_eval)
 
     p = sub.add_parser("store", help="fill the order store")

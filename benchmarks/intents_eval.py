@@ -1,11 +1,17 @@
 """``voice-agent intents-eval``: intent accuracy of :func:`intents.nlu.understand` on the corpus.
 
-The corpus is ``benchmarks/intents/{train,dev,test}.tsv`` (format in its README): ``label<TAB>
-style<TAB>utterance``. ``test`` is held out: rules are tuned on ``train`` and ``dev`` only.
+The corpus is ``benchmarks/intents/{train,dev,test}.tsv`` for English and
+``benchmarks/intents/<lang>/{train,dev,test}.tsv`` for the other served languages (format in its
+README): ``label<TAB>style<TAB>utterance[<TAB>field=value;...]``, the optional last column naming
+entities the utterance must yield (``order_ids=10452;emails=a@b.de``). ``test`` is held out: rules and
+glossaries are tuned on ``train`` and ``dev`` only. Each split also gets a text language-ID figure:
+the share of its lines of three words or more that :func:`intents.languages.identify_text` names right.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -17,6 +23,9 @@ from intents.types import Intent, IntentResult
 
 CORPUS_DIR = Path(__file__).parent / "intents"
 SPLITS = ("train", "dev", "test")
+LANGUAGES = ("en", "de", "fr", "es", "it", "ja")  # shipped corpora; English lives at the top level
+ENTITY_FIELDS = ("order_ids", "emails", "phones", "postcodes", "tracking_numbers")
+_LID_MIN_WORDS = 3
 
 
 class CorpusError(ValueError):
@@ -29,12 +38,14 @@ class Example:
     style: str
     text: str
     where: str  # "train.tsv:12"
+    entities: tuple[tuple[str, str], ...] = ()  # (field, value) the utterance must yield
 
 
 @dataclass(frozen=True)
 class Miss:
     example: Example
     got: Intent
+    missing: tuple[tuple[str, str], ...] = ()  # expected entities not found
 
 
 @dataclass(frozen=True)
@@ -45,10 +56,22 @@ class SplitResult:
     misses: tuple[Miss, ...]
     mean_ms: float
     by_style: dict[str, tuple[int, int]]  # style -> (correct, total)
+    entities: tuple[int, int] = (0, 0)  # expected entities found, expected entities
+    lid: tuple[int, int] = (0, 0)  # lines of >= 3 words identified right, such lines
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 0.0
+
+
+def _expected_entities(raw: str, where: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for item in (p.strip() for p in raw.split(";")):
+        field, _, value = item.partition("=")
+        if field not in ENTITY_FIELDS or not value:
+            raise CorpusError(f"{where}: expected field=value with a field of {', '.join(ENTITY_FIELDS)}")
+        out.append((field, value))
+    return tuple(out)
 
 
 def load_split(path: Path) -> list[Example]:
@@ -58,51 +81,86 @@ def load_split(path: Path) -> list[Example]:
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        if len(parts) != 3 or not parts[2].strip():
-            raise CorpusError(f"{path.name}:{n}: expected label<TAB>style<TAB>utterance")
+        if len(parts) not in (3, 4) or not parts[2].strip():
+            raise CorpusError(f"{path.name}:{n}: expected label<TAB>style<TAB>utterance[<TAB>entities]")
         try:
             label = Intent(parts[0])
         except ValueError:
             raise CorpusError(f"{path.name}:{n}: unknown intent {parts[0]!r}") from None
-        out.append(Example(label, parts[1], parts[2].strip(), f"{path.name}:{n}"))
+        entities = _expected_entities(parts[3], f"{path.name}:{n}") if len(parts) == 4 else ()
+        out.append(Example(label, parts[1], parts[2].strip(), f"{path.name}:{n}", entities))
     return out
 
 
+def corpus_path(corpus_dir: Path, language: str, split: str) -> Path:
+    return corpus_dir / f"{split}.tsv" if language == "en" else corpus_dir / language / f"{split}.tsv"
+
+
+def _lid(examples: Sequence[Example], language: str) -> tuple[int, int]:
+    from intents.languages import identify_text
+
+    long = [e for e in examples if len(e.text.split()) >= _LID_MIN_WORDS or language == "ja"]
+    right = sum(identify_text(e.text, LANGUAGES).language == language for e in long)
+    return right, len(long)
+
+
 def evaluate(examples: Sequence[Example], split: str,
-             understand: Callable[[str], IntentResult] | None = None) -> SplitResult:
-    """Classify every example; the accuracy, every miss, mean time per utterance, per-style counts."""
+             understand: Callable[[str], IntentResult] | None = None, language: str = "en") -> SplitResult:
+    """Classify every example; the accuracy, every miss, mean time per utterance, per-style counts.
+
+    A line also misses when an entity it names is not found; ``entities`` counts those separately.
+    """
     if understand is None:
         from intents.nlu import understand as nlu_understand
 
-        understand = nlu_understand
+        understand = functools.partial(nlu_understand, language=language)
     misses = []
     styles: Counter[str] = Counter()
     right: Counter[str] = Counter()
+    found = expected = 0
     start = time.perf_counter()
     for ex in examples:
-        got = understand(ex.text).intent
+        result = understand(ex.text)
+        missing = tuple((f, v) for f, v in ex.entities if v not in getattr(result.entities, f))
+        found, expected = found + len(ex.entities) - len(missing), expected + len(ex.entities)
         styles[ex.style] += 1
-        if got == ex.label:
+        if result.intent == ex.label and not missing:
             right[ex.style] += 1
         else:
-            misses.append(Miss(ex, got))
+            misses.append(Miss(ex, result.intent, missing))
     elapsed_ms = (time.perf_counter() - start) * 1000
     return SplitResult(split, len(examples), len(examples) - len(misses), tuple(misses),
-                       elapsed_ms / max(1, len(examples)), {s: (right[s], styles[s]) for s in sorted(styles)})
+                       elapsed_ms / max(1, len(examples)), {s: (right[s], styles[s]) for s in sorted(styles)},
+                       (found, expected))
 
 
 def run_eval(splits: Sequence[str], out: TextIO, corpus_dir: Path = CORPUS_DIR,
-             show_errors: bool = True) -> list[SplitResult]:
-    """Print accuracy per split (and per style) and list every error."""
+             show_errors: bool = True, languages: Sequence[str] = ("en",)) -> list[SplitResult]:
+    """Print accuracy per language and split (and per style) and list every error.
+
+    With more than one language each line starts with the language and adds the entity and text
+    language-ID figures.
+    """
     results = []
-    for split in splits:
-        result = evaluate(load_split(corpus_dir / f"{split}.tsv"), split)
-        results.append(result)
-        styles = ", ".join(f"{s} {c}/{t}" for s, (c, t) in result.by_style.items())
-        print(f"{split:<5} {result.correct}/{result.total} = {result.accuracy:.1%}"
-              f"  ({result.mean_ms:.2f} ms per utterance; {styles})", file=out)
-        if show_errors:
-            for m in result.misses:
-                print(f"    {m.example.where:<14} expected {m.example.label.value:<22} got {m.got.value:<22}"
-                      f" {m.example.text}", file=out)
+    several = tuple(languages) != ("en",)
+    for language in languages:
+        for split in splits:
+            examples = load_split(corpus_path(corpus_dir, language, split))
+            result = evaluate(examples, split, language=language)
+            if several:
+                result = dataclasses.replace(result, lid=_lid(examples, language))
+            results.append(result)
+            styles = ", ".join(f"{s} {c}/{t}" for s, (c, t) in result.by_style.items())
+            head = f"{language} " if several else ""
+            extra = ""
+            if several:
+                (ef, et), (lf, lt) = result.entities, result.lid
+                extra = f"; entities {ef}/{et}; text LID {lf}/{lt}"
+            print(f"{head}{split:<5} {result.correct}/{result.total} = {result.accuracy:.1%}"
+                  f"  ({result.mean_ms:.2f} ms per utterance; {styles}{extra})", file=out)
+            if show_errors:
+                for m in result.misses:
+                    lost = "".join(f" [no {f}={v}]" for f, v in m.missing)
+                    print(f"    {m.example.where:<14} expected {m.example.label.value:<22} got {m.got.value:<22}"
+                          f" {m.example.text}{lost}", file=out)
     return results
