@@ -170,6 +170,9 @@ ADDRESS_MOVE = _concept(
     "new address", "moving", "move out", "will not be at home", "not be home", "not be at home",
     "at my parents", "there instead", "new one", "somewhere else", "elsewhere",
 )
+# "Has it shipped yet?", "ya han enviado mi pedido": asking whether the parcel has left.
+SHIPPED = _concept("shipped", "dispatched", "sent out", "been sent", "posted", "sent")
+YET = _concept("yet", "already")
 RETURN_WORDS = _concept("give back", "return", "send back", "take back", "exchange", "swap")
 UNWANTED = _concept("not go with", "not like", "not need", "not want", "not what i was after",
                     "changed my mind",
@@ -237,6 +240,7 @@ CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.REFUND_STATUS, 0.75, (REFUND, CREDITED), (COMPLAIN,)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, ABOUT), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.8, (TRACKING, STUCK), (CUSTOMS,)),
+    ConceptRule(Intent.ORDER_STATUS, 0.6, (SHIPPED, YET, PARCEL), (REFUND, RETURN_WORDS, CUSTOMS)),
     ConceptRule(Intent.CALLBACK_REQUEST, 0.85, (CALL, LATER), (PHONE_DATA, SELF_CALL), negatable=True),
     ConceptRule(Intent.DISPUTE, 0.85, (AMOUNT, CONTEST)),
     ConceptRule(Intent.DISPUTE, 0.8, (COMPLAIN,)),

@@ -63,7 +63,8 @@ _NOT_WORDS = re.compile(r"[^a-z0-9' ]+")
 # Leading hesitations hide "yes"/"no"/"hello" from the start-anchored rules ("uh, yeah").
 _LEADING_FILLERS = re.compile(r"^(?:(?:uh|um|umm|er|erm|ah|hmm|well|so|oh)(?! huh) )+")
 _NEGATORS = frozenset({"not", "never", "cannot"})
-_NEGATION_REACH = 3  # words before a pattern that can negate it
+_NEGATION_REACH = 3
+_ADDRESS = re.compile(r"\baddress\b")  # words before a pattern that can negate it
 
 
 @dataclass(frozen=True)
@@ -168,9 +169,14 @@ def understand(text: str, language: str = "en") -> IntentResult:
     are read through the gloss layer (:mod:`intents.languages.gloss`) as the English words the rules
     know, numbers said the local way included; English and any other language are read as they are.
     """
-    if language != "en" and language in GLOSSED_LANGUAGES:
+    glossed = language != "en" and language in GLOSSED_LANGUAGES
+    if glossed:
         text = gloss(text, language)
     entities = extract_entities(text, postcode_lengths=POSTCODE_LENGTHS.get(language, DEFAULT_POSTCODE_LENGTHS))
+    if glossed and entities.emails:
+        # "Adresse", "adresse", "indirizzo" name an email address as often as a home: with an email in
+        # the turn, it is the email's.
+        text = _ADDRESS.sub("email", text)
     ranked = score_intents(text)
     if not ranked or ranked[0].score < _MIN_SCORE:
         return IntentResult(Intent.OTHER, 0.7 if _has_entities(entities) else 0.4, entities)

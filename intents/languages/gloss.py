@@ -27,11 +27,17 @@ import yaml
 
 from intents.languages.normalise import expand_elisions, fold
 from intents.languages.numbers import japanese_numerals, words_to_numerals
+from intents.languages.order import change_sense, place_negation, prepose_adjectives
 
 GLOSSED_LANGUAGES = ("de", "fr", "es", "it", "ja")
 _DIR = Path(__file__).parent / "glossary"
 _WRITTEN_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+|[@#+._-]")
+_TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+|[@#+._,!?-]")
+_PUNCT = frozenset(",!?")
+# Spanish/Italian "no" is the answer "no" before a pause or another "no", else the "not" of a verb.
+_ANSWER_NO = re.compile(r"\bno\b(?=\s*(?:[,.!?;:]|$|no\b))")
+# Italian "è" (is) and "e" (and) meet once accents are folded: "è" is kept apart as "est".
+_IT_IS = re.compile(r"(?<!\w)è(?!\w)")
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _LINKS = ("s", "es", "n", "en", "e", "")  # German linking elements between compound parts
 _MIN_PART = 3
@@ -83,7 +89,7 @@ def load_glossary(language: str) -> Glossary:
             k = fold(str(key), "ja")
             ja.setdefault(k[0], []).append((k, text))
             continue
-        words = tuple(fold(str(key), language).replace("-", " ").split())
+        words = tuple(fold(expand_elisions(str(key).lower(), language), language).replace("-", " ").split())
         by_first.setdefault(words[0].rstrip("*"), []).append(Entry(words, text))
     prefixes = tuple(sorted({w for w, es in by_first.items() if any(e.words[0].endswith("*") for e in es)},
                             key=len, reverse=True))
@@ -128,11 +134,41 @@ def _single(word: str, glossary: Glossary, depth: int = 0) -> str | None:
     return entries[0].gloss if entries else None
 
 
+def _email_words(words: list[str], glossary: Glossary) -> set[int]:
+    """Positions of the name and domain words of a spoken email, which must not be glossed.
+
+    "julie tiret blanc arobase yahoo point fr": "blanc" is a name here, not "white", and "fr" or "es" a
+    domain, not a word; the connectors ("tiret", "point") are still glossed (dash, dot).
+    """
+    def gl(i: int) -> str | None:
+        return _single(words[i], glossary) if 0 <= i < len(words) else None
+
+    keep: set[int] = set()
+    for a in (i for i in range(1, len(words) - 1) if gl(i) == "at"):
+        j, domain = a + 1, {a + 1}
+        while j + 2 < len(words) and gl(j + 1) == "dot" and words[j + 2].isalnum():
+            domain |= {j + 2}
+            j += 2
+        if len(domain) < 2:
+            continue
+        local, k = {a - 1}, a - 1
+        while k - 2 >= 0 and gl(k - 1) in ("dot", "dash", "underscore") and len(local) < 4:
+            local |= {k - 2}
+            k -= 2
+        keep |= domain | local
+    return keep
+
+
 def _gloss_words(words: list[str], glossary: Glossary) -> list[str]:
     out: list[str] = []
+    raw = _email_words(words, glossary)
     i = 0
     while i < len(words):
         word = words[i]
+        if i in raw:
+            out.append(word)
+            i += 1
+            continue
         entries = glossary.entries_at(words, i)
         multi = [e for e in entries if len(e.words) > 1]
         if multi:
@@ -155,10 +191,19 @@ def _gloss_latin(text: str, language: str) -> str:
     text = _WRITTEN_EMAIL.sub(keep, text)
     text = expand_elisions(text.lower().replace("\u2019", "'"), language)
     text = _INNER_HYPHEN.sub(" ", text)
+    if language in ("es", "it"):
+        text = _ANSWER_NO.sub("noanswer", text)
+    if language == "it":
+        text = _IT_IS.sub("est", text)
     tokens = [fold(t, language) if "\x00" not in t else t for t in _TOKEN.findall(text)]
     words = words_to_numerals(tokens, language)
-    glossed = _gloss_words(words, load_glossary(language))
-    return " ".join(emails[int(w.strip("\x00"))] if w.startswith("\x00") else w for w in glossed)
+    glossed = " ".join(_gloss_words(words, load_glossary(language))).split()
+    glossed = place_negation(glossed, language)
+    if language in ("fr", "es", "it"):
+        glossed = prepose_adjectives(glossed)
+    glossed = change_sense(glossed)
+    return " ".join(emails[int(w.strip("\x00"))] if w.startswith("\x00") else w
+                    for w in glossed if w not in _PUNCT)
 
 
 def _gloss_japanese(text: str) -> str:

@@ -39,7 +39,8 @@ _REPEATS = {
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                  "八": 8, "九": 9}  # fmt: skip
 _KANJI_SCALES = {"十": 10, "百": 100, "千": 1000}
-_KANJI_RUN = re.compile(r"[〇零一二三四五六七八九十百千]+")
+_KANJI_MAN = "万"
+_KANJI_RUN = re.compile(r"[〇零一二三四五六七八九十百千万]+")
 # Kana digit readings (from num2words' readings) are ordinary syllables too ("に", "ご"): only a run
 # of two or more is a dictated number.
 _JA_ZERO = ("ゼロ", "ぜろ", "れい", "まる", "マル")
@@ -61,6 +62,12 @@ def number_table(language: str) -> dict[tuple[str, ...], int]:
     for n in range(1000):
         for variant in _variants(num2words(n, lang=language), language):
             table.setdefault(tuple(variant.split()), n)
+    if language == "it":
+        # num2words elides ("centodicotto"); callers and Whisper often do not ("centodiciotto").
+        for n in range(101, 1000):
+            if n % 100:
+                joined = num2words(n - n % 100, lang="it") + num2words(n % 100, lang="it")
+                table.setdefault((fold(joined, language),), n)
     for word, n in _EXTRA.get(language, {}).items():
         table.setdefault((fold(word, language),), n)
     return table
@@ -77,16 +84,18 @@ def _kana_digits() -> dict[str, int]:
 
 def _kanji_value(run: str) -> str:
     """"一〇四五二" -> "10452" (digits read one by one); "九十七" -> "97" (positional)."""
-    if not any(c in _KANJI_SCALES for c in run):
+    if not any(c in _KANJI_SCALES or c == _KANJI_MAN for c in run):
         return "".join(str(_KANJI_DIGITS[c]) for c in run)
-    total = current = 0
+    man = total = current = 0
     for c in run:
         if c in _KANJI_DIGITS:
             current = current * 10 + _KANJI_DIGITS[c]
+        elif c == _KANJI_MAN:
+            man, total, current = (total + current or 1) * 10000, 0, 0
         else:
             total += (current or 1) * _KANJI_SCALES[c]
             current = 0
-    return str(total + current)
+    return str(man + total + current)
 
 
 def japanese_numerals(text: str) -> str:
