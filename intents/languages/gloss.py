@@ -41,8 +41,11 @@ _IT_IS = re.compile(r"(?<!\w)è(?!\w)")
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _LINKS = ("s", "es", "n", "en", "e", "")  # German linking elements between compound parts
 _MIN_PART = 3
-_JA_NEGATION = re.compile(r"^[ぁ-ゖ]{0,5}?(?:ない|なかっ|ません|ず|ねえ|ねー)")
-_JA_KANA_RUN = re.compile(r"[ぁ-ゖー]*")
+_JA_NEGATION = re.compile(r"[ぁ-ゖ]{0,5}?(?:ない|なかった|ません|ませんでした|ず|ねえ|ねー)[ぁ-ゖ]{0,4}")
+_JA_NEGATIVE_WORDS = frozenset({"ない", "ないです", "ありません", "ません", "ませんでした", "なかった"})
+_NEGATIVE = frozenset({"not", "no", "never", "nothing", "nobody"})
+_JA_ASCII = re.compile(r"[A-Za-z0-9@._+\-]+")
+_JA_KANA_RUN = re.compile(r"[ぁ-ゖー]+")
 
 
 @dataclass(frozen=True)
@@ -206,33 +209,75 @@ def _gloss_latin(text: str, language: str) -> str:
                     for w in glossed if w not in _PUNCT)
 
 
-def _gloss_japanese(text: str) -> str:
-    glossary = load_glossary("ja")
-    text = japanese_numerals(fold(text, "ja"))
-    out: list[str] = []
+def _segment_japanese(text: str, glossary: Glossary) -> list[tuple[str, str]]:
+    """The segmentation over the glossary that leaves the fewest characters unknown, then the fewest
+    pieces: (piece, gloss) pairs, unknown characters as (char, None-like "") pieces marked by "?".
+
+    Greedy longest match is fooled by particles: "商品はいつ" would read "はい" (yes) out of
+    "は" + "いつ"; the particles are keys with an empty gloss, and the best cover reads them apart.
+    """
+    n = len(text)
+    best: list[tuple[int, int]] = [(0, 0)] * (n + 1)
+    step: list[tuple[int, str | None]] = [(1, None)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        ascii_run = _JA_ASCII.match(text, i) if text[i].isascii() else None
+        if ascii_run is not None:
+            length = ascii_run.end() - i
+            best[i], step[i] = (best[i + length][0], best[i + length][1] + 1), (length, "")
+            continue
+        unknown = 0 if text[i].isspace() or not text[i].isalnum() else 1
+        options = [((best[i + 1][0] + unknown, best[i + 1][1] + 1), (1, None))]
+        for key, gl in glossary.ja_keys.get(text[i], ()):
+            if text.startswith(key, i):
+                after = best[i + len(key)]
+                options.append(((after[0], after[1] + 1), (len(key), gl)))
+        best[i], step[i] = min(options, key=lambda o: o[0])
+    out: list[tuple[str, str]] = []
     i = 0
-    while i < len(text):
-        c = text[i]
-        if c.isascii():
-            m = re.compile(r"[A-Za-z0-9@._+\-]+").match(text, i)
-            if m:
-                out.append(m.group().lower())
-                i = m.end()
-            else:
-                i += 1
+    while i < n:
+        length, gl = step[i]
+        piece = text[i:i + length]
+        out.append((piece, piece.lower() if gl == "" and piece.isascii() else ("?" if gl is None else gl)))
+        i += length
+    return out
+
+
+def _negated_at(pieces: list[tuple[str, str]], k: int) -> int:
+    """How many pieces after ``k`` are its negative ending ("届" + "いていません", "届か" + "ない"), or 0.
+
+    Only unknown kana (verb endings) may come between the word and the negation; a particle or any
+    other word ends the search, so "人につないで" (connect me) is not "not person".
+    """
+    ending = ""
+    for j in range(k + 1, len(pieces)):
+        piece, gl = pieces[j]
+        if piece in _JA_NEGATIVE_WORDS:
+            return j - k
+        if gl not in ("?", "") or not _JA_KANA_RUN.fullmatch(piece):
+            return 0
+        ending += piece
+        if _JA_NEGATION.fullmatch(ending):
+            return j - k
+    return 0
+
+
+def _gloss_japanese(text: str) -> str:
+    text = japanese_numerals(fold(text, "ja"))
+    pieces = _segment_japanese(text, load_glossary("ja"))
+    out: list[str] = []
+    k = 0
+    while k < len(pieces):
+        piece, gl = pieces[k]
+        k += 1
+        if gl in ("?", ""):
             continue
-        match = next(((k, g) for k, g in glossary.ja_keys.get(c, ()) if text.startswith(k, i)), None)
-        if match is None:
-            i += 1
-            continue
-        key, gloss = match
-        i += len(key)
-        if gloss and _JA_NEGATION.match(text, i):
-            gloss = f"not {gloss}"
-            i = _JA_KANA_RUN.match(text, i).end()  # type: ignore[union-attr]
-        if gloss:
-            out.append(gloss)
-    return " ".join(out)
+        if not piece.isascii() and gl.split()[0] not in _NEGATIVE:
+            skip = _negated_at(pieces, k - 1)
+            if skip:
+                gl, k = f"not {gl}", k + skip
+        out.append(gl)
+    # Japanese predicates follow their subject ("サイズが違う": size wrong): the English order
+    return " ".join(prepose_adjectives(" ".join(out).split()))
 
 
 def gloss(text: str, language: str) -> str:
