@@ -42,6 +42,7 @@ _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _LINKS = ("s", "es", "n", "en", "e", "")  # German linking elements between compound parts
 _MIN_PART = 3
 _JA_NEGATION = re.compile(r"[ぁ-ゖ]{0,5}?(?:ない|なかった|ません|ませんでした|ず|ねえ|ねー)[ぁ-ゖ]{0,4}")
+_JA_CASE_PARTICLES = frozenset("がはをにのへとも")  # a noun before them, not a verb ending
 _JA_NEGATIVE_WORDS = frozenset({"ない", "ないです", "ありません", "ません", "ませんでした", "なかった"})
 _NEGATIVE = frozenset({"not", "no", "never", "nothing", "nobody"})
 _JA_ASCII = re.compile(r"[A-Za-z0-9@._+\-]+")
@@ -253,7 +254,7 @@ def _negated_at(pieces: list[tuple[str, str]], k: int) -> int:
         piece, gl = pieces[j]
         if piece in _JA_NEGATIVE_WORDS:
             return j - k
-        if gl not in ("?", "") or not _JA_KANA_RUN.fullmatch(piece):
+        if gl not in ("?", "") or piece in _JA_CASE_PARTICLES or not _JA_KANA_RUN.fullmatch(piece):
             return 0
         ending += piece
         if _JA_NEGATION.fullmatch(ending):
