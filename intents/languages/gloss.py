@@ -35,7 +35,7 @@ _WRITTEN_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-
 _TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+|[@#+._,!?-]")
 _PUNCT = frozenset(",!?")
 # Spanish/Italian "no" is the answer "no" before a pause or another "no", else the "not" of a verb.
-_ANSWER_NO = re.compile(r"\bno\b(?=\s*(?:[,.!?;:]|$|no\b))")
+_ANSWER_NO = re.compile(r"\bno\b(?=\s*(?:[,.!?;:]|$|no\b|gracias\b|grazie\b|grazia\b))")
 # Italian "è" (is) and "e" (and) meet once accents are folded: "è" is kept apart as "est".
 _IT_IS = re.compile(r"(?<!\w)è(?!\w)")
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")

@@ -108,8 +108,9 @@ def change_sense(words: list[str]) -> list[str]:
     for i, w in enumerate(out):
         if w == "change":
             # the object follows in French, Spanish, Italian and comes before in German ("Adresse ändern")
-            around = out[max(0, i - _CHANGE_REACH):i] + out[i + 1:i + 1 + _CHANGE_REACH]
-            things = [a for a in around if a not in _FUNCTION]
-            if things and not _CHANGE_OBJECTS.intersection(around):
+            before = [a for a in out[:i] if a.isalnum() and a not in _FUNCTION][-_CHANGE_REACH:]
+            after = [a for a in out[i + 1:] if a.isalnum() and a not in _FUNCTION][:_CHANGE_REACH]
+            things = before + after
+            if things and not _CHANGE_OBJECTS.intersection(things):
                 out[i] = "exchange"
     return out
