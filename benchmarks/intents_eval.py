@@ -161,6 +161,6 @@ def run_eval(splits: Sequence[str], out: TextIO, corpus_dir: Path = CORPUS_DIR,
             if show_errors:
                 for m in result.misses:
                     lost = "".join(f" [no {f}={v}]" for f, v in m.missing)
-                    print(f"    {m.example.where:<14} expected {m.example.label.value:<22} got {m.got.value:<22}"
-                          f" {m.example.text}{lost}", file=out)
+                    print(f"    {m.example.where:<14} expected {m.example.label.value:<22}"
+                          f" got {m.got.value:<22} {m.example.text}{lost}", file=out)
     return results

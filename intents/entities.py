@@ -134,7 +134,8 @@ def extract_entities(text: str, *, today: dt.date | None = None,
     """Find order numbers, emails, phones, postcodes, tracking numbers, amounts and dates.
 
     ``today`` anchors dates said without a year or relative to now ("last Tuesday"); it defaults to
-    the local date; ``postcode_lengths`` how many digits a postcode of the caller's country has. Values come back normalised as documented on :class:`intents.types.Entities`,
+    the local date; ``postcode_lengths`` how many digits a postcode of the caller's country has.
+    Values come back normalised as documented on :class:`intents.types.Entities`,
     each field in order of appearance without repeats (amounts and dates keep repeats).
     """
     fields: dict[str, list[tuple[int, str]]] = {

@@ -172,7 +172,8 @@ def understand(text: str, language: str = "en") -> IntentResult:
     glossed = language != "en" and language in GLOSSED_LANGUAGES
     if glossed:
         text = gloss(text, language)
-    entities = extract_entities(text, postcode_lengths=POSTCODE_LENGTHS.get(language, DEFAULT_POSTCODE_LENGTHS))
+    postcode_lengths = POSTCODE_LENGTHS.get(language, DEFAULT_POSTCODE_LENGTHS)
+    entities = extract_entities(text, postcode_lengths=postcode_lengths)
     if glossed and entities.emails:
         # "Adresse", "adresse", "indirizzo" name an email address as often as a home: with an email in
         # the turn, it is the email's.

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from agent.cli import main
-from benchmarks.intents_eval import CORPUS_DIR, SPLITS, CorpusError, evaluate, load_split, run_eval
+from benchmarks.intents_eval import CORPUS_DIR, LANGUAGES, SPLITS, CorpusError, evaluate, load_split, run_eval
 from intents.types import Intent, IntentResult
 
 # Floors a little under the measured figures, so a change that loses understanding fails here.
@@ -58,7 +58,14 @@ def test_run_eval_prints_the_accuracy_and_every_error(tmp_path):
     assert result.accuracy == 0.5
 
 
-def test_the_command_prints_each_split(capsys):
+def test_the_command_prints_each_split_of_every_language(capsys):
     assert main(["intents-eval", "--split", "dev", "--no-errors"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("dev ") and "%" in out
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines] == [[lang, "dev"] for lang in LANGUAGES]
+    assert all("%" in line and "text LID" in line for line in lines)
+
+
+def test_the_command_takes_one_language(capsys):
+    assert main(["intents-eval", "--split", "train", "--language", "de", "--no-errors"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith("de train ") and "entities" in line

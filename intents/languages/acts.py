@@ -30,9 +30,9 @@ BACKCHANNELS: dict[str, tuple[str, ...]] = {
     "it": ("sì", "si", "certo", "va bene", "esatto", "ah", "mhm", "capito", "ho capito", "giusto", "già",
            "ecco", "bene", "perfetto", "d'accordo", "daccordo", "ok", "oh", "eh", "certamente", "infatti",
            "ah ecco", "sisi", "okay"),
-    "ja": ("はい", "ええ", "うん", "ああ", "そうですね", "そうですか", "そうそう", "そう", "なるほど", "へえ", "へー",
-           "ふーん", "ほう", "はいはい", "うんうん", "了解", "了解です", "わかりました", "分かりました", "ですね",
-           "そうなんですね", "そうなんだ", "はあ"),
+    "ja": ("はい", "ええ", "うん", "ああ", "そうですね", "そうですか", "そうそう", "そう", "なるほど",
+           "へえ", "へー", "ふーん", "ほう", "はいはい", "うんうん", "了解", "了解です", "わかりました",
+           "分かりました", "ですね", "そうなんですね", "そうなんだ", "はあ"),
 }  # fmt: skip
 _YES = {
     "en": ("yes", "yeah", "yep", "yup", "sure", "correct", "right", "exactly", "okay", "ok", "of course"),
@@ -54,14 +54,14 @@ _NO = {
     "fr": ("non", "pas du tout", "pas vraiment", "faux", "absolument pas", "jamais", "nan", "pas"),
     "es": ("no", "para nada", "qué va", "que va", "falso", "nunca", "tampoco", "en absoluto"),
     "it": ("no", "per niente", "affatto", "sbagliato", "mai", "macché", "nemmeno", "neanche"),
-    "ja": ("いいえ", "いえ", "いや", "違います", "ちがいます", "違う", "ちがう", "そうじゃない", "ではありません",
-           "じゃないです", "ううん", "結構です"),
+    "ja": ("いいえ", "いえ", "いや", "違います", "ちがいます", "違う", "ちがう", "そうじゃない",
+           "ではありません", "じゃないです", "ううん", "結構です"),
 }  # fmt: skip
 _PUNCT = re.compile(r"[^\w\s']+")
 
 
 def _words(text: str, language: str) -> list[str]:
-    low = expand_elisions(text.lower().replace("\u2019", "'"), language) if language in ("it",) else text.lower()
+    low = expand_elisions(text.lower().replace("\u2019", "'"), language) if language == "it" else text.lower()
     return fold(_PUNCT.sub(" ", low.replace("\u2019", "'")), language).split()
 
 
@@ -81,10 +81,10 @@ def _covered(text: str, phrases: tuple[str, ...], language: str) -> tuple[bool, 
     keys_split = sorted({tuple(_words(p, language)) for p in phrases}, key=len, reverse=True)
     i = used = 0
     while i < len(words):
-        key = next((k for k in keys_split if k and tuple(words[i:i + len(k)]) == k), None)
-        if key is None:
+        found = next((k for k in keys_split if k and tuple(words[i:i + len(k)]) == k), None)
+        if found is None:
             return False, used
-        i, used = i + len(key), used + 1
+        i, used = i + len(found), used + 1
     return used > 0, used
 
 

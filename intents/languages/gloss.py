@@ -212,7 +212,7 @@ def _gloss_latin(text: str, language: str) -> str:
 
 def _segment_japanese(text: str, glossary: Glossary) -> list[tuple[str, str]]:
     """The segmentation over the glossary that leaves the fewest characters unknown, then the fewest
-    pieces: (piece, gloss) pairs, unknown characters as (char, None-like "") pieces marked by "?".
+    pieces: (piece, gloss) pairs; an unknown character's gloss is "?", an ASCII run's is itself.
 
     Greedy longest match is fooled by particles: "商品はいつ" would read "はい" (yes) out of
     "は" + "いつ"; the particles are keys with an empty gloss, and the best cover reads them apart.
@@ -220,6 +220,7 @@ def _segment_japanese(text: str, glossary: Glossary) -> list[tuple[str, str]]:
     n = len(text)
     best: list[tuple[int, int]] = [(0, 0)] * (n + 1)
     step: list[tuple[int, str | None]] = [(1, None)] * (n + 1)
+    options: list[tuple[tuple[int, int], tuple[int, str | None]]]
     for i in range(n - 1, -1, -1):
         ascii_run = _JA_ASCII.match(text, i) if text[i].isascii() else None
         if ascii_run is not None:
@@ -236,9 +237,11 @@ def _segment_japanese(text: str, glossary: Glossary) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     i = 0
     while i < n:
-        length, gl = step[i]
+        length, found = step[i]
         piece = text[i:i + length]
-        out.append((piece, piece.lower() if gl == "" and piece.isascii() else ("?" if gl is None else gl)))
+        if found is None:
+            found = "?"
+        out.append((piece, piece.lower() if found == "" and piece.isascii() else found))
         i += length
     return out
 

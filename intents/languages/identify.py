@@ -8,14 +8,23 @@ Evidence from a few words is weak: a bare number, "ok", "Maria Garcia" or "no" a
 languages, so the confidence is scaled down by how much text there is; a caller's call keeps its
 language on such turns. A script used by one language only (kana, hangul) is decisive even when
 short: "はい" cannot be anything but Japanese.
+
+langid alone is unreliable on a short sentence ("Llámenme más tarde, por favor" comes out Hungarian,
+"My package went missing after delivery" Danish). The languages the line understands have a
+vocabulary here (their glossaries, and for English the words those glossaries translate into), so
+words only one of them knows are evidence for it: each known word adds ``_LEXICON_WEIGHT`` divided
+by the number of languages that know it to that language's log-score, on top of langid's.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
+
+import yaml
 
 from intents.languages.types import LanguageGuess
 
@@ -31,6 +40,8 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[^\W\d_]+")
+_LEXICON_WEIGHT = 1.5
+_LEXICON_LANGUAGES = ("de", "fr", "es", "it")  # Latin-script languages with a glossary (plus English)
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +51,50 @@ def _identifier() -> Any:
     identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
     identifier.set_languages(list(CANDIDATES))
     return identifier
+
+
+@lru_cache(maxsize=1)
+def _vocabularies() -> dict[str, frozenset[str]]:
+    """Folded words each language's glossary and number table know; English: the glossaries' targets."""
+    from intents.languages.gloss import _DIR
+    from intents.languages.normalise import fold
+    from intents.languages.numbers import number_table
+    from intents.spoken.tokens import NUMBER_WORDS
+
+    vocab: dict[str, set[str]] = {"en": set(NUMBER_WORDS)}
+    for language in _LEXICON_LANGUAGES:
+        raw = yaml.load((_DIR / f"{language}.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+        words = {w for key in raw for w in fold(str(key), language).replace("-", " ").split() if "*" not in w}
+        words |= {w for key in number_table(language) for w in key}
+        vocab[language] = words
+        vocab["en"] |= {w for value in raw.values() for w in str(value).split() if w.isalpha()}
+    return {k: frozenset(v) for k, v in vocab.items()}
+
+
+def _lexicon_scores(words: list[str]) -> dict[str, float]:
+    from intents.languages.normalise import fold
+
+    vocab = _vocabularies()
+    scores = dict.fromkeys(vocab, 0.0)
+    for word in words:
+        # English words are folded like French ones: lower case, no accents
+        knowing = [lang for lang, known in vocab.items()
+                   if fold(word, "fr" if lang == "en" else lang) in known]
+        for lang in knowing:
+            scores[lang] += 1.0 / len(knowing)
+    return scores
+
+
+def _blend(text: str, words: list[str]) -> tuple[str, float]:
+    """langid's ranking over the candidates with the vocabulary evidence added, renormalised."""
+    ranked = _identifier().rank(text.lower())
+    lexicon = _lexicon_scores(words)
+    logits = {lang: math.log(max(float(p), 1e-9)) + _LEXICON_WEIGHT * lexicon.get(lang, 0.0)
+              for lang, p in ranked}
+    top = max(logits.values())
+    total = sum(math.exp(v - top) for v in logits.values())
+    best = max(logits, key=lambda k: logits[k])
+    return best, 1.0 / total
 
 
 def _letters(text: str) -> int:
@@ -71,7 +126,7 @@ def identify_text(text: str, served: tuple[str, ...]) -> LanguageGuess:
     letters = sum(len(w) for w in words)
     if not words:
         return LanguageGuess(default, 0.0, default in served)
-    language, probability = _identifier().classify(text.lower())
+    language, probability = _blend(text, [w.lower() for w in words])
     evidence = min(1.0, letters / _FULL_EVIDENCE_LETTERS)
     confidence = float(probability) * evidence
     if len(words) < _MIN_WORDS:

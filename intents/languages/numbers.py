@@ -78,7 +78,8 @@ def _kana_digits() -> dict[str, int]:
     table = {num2words(n, lang="ja", reading=True): n for n in range(10)}
     table.update({"し": 4, "しち": 7, "く": 9, "ご": 5, "に": 2, "ひと": 1, "ふた": 2})
     table.update(dict.fromkeys(_JA_ZERO, 0))
-    katakana = {"".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in k): v for k, v in table.items()}
+    katakana = {"".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in k): v
+                for k, v in table.items()}
     return {**table, **katakana}
 
 

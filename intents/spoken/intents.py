@@ -165,8 +165,8 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (0.85, r"\bwrong order (?:arrived|came|was (?:sent|delivered))\b"),
         # "not the right item" ("not the right one" is a no to a question, not a wrong item)
-        (0.8, r"\bnot (?:the |a |my )?(?:right|correct) (?:items?|products?|article|size|colou?r|model|version|"
-              r"style|shoes?|book|part|parcel|package)\b"),
+        (0.8, r"\bnot (?:the |a |my )?(?:right|correct) (?:items?|products?|article|size|colou?r|model|"
+              r"version|style|shoes?|book|part|parcel|package)\b"),
         (
             0.8,
             r"\bnot (?:what|the one|the \w+) (?:i|we) "
