@@ -147,17 +147,8 @@ ADDRESS_PLACE = _concept("address", "office", "work", "neighbour", "parents", "h
 DELIVERED_CLAIM = _concept(
     "says delivered", "said delivered", "shows delivered", "showing delivered", "marked delivered",
     "marked as delivered", "status is delivered", "it is delivered", "shows as delivered",
-    "says it was delivered", "says it is delivered", "as delivered", "shows delivered", "indicates delivered",
-    "says delivered", "appears delivered",
+    "says it was delivered", "says it is delivered",
 )
-# The parcel never came, said outright: with a claim of delivery it is a delivered-not-received case.
-NEVER_CAME = _concept("nothing arrive", "not arrive", "never arrive", "not receive", "nothing receive",
-                      "never receive", "not get", "never get", "never come", "not come", "nothing come",
-                      "not there", "nothing there")
-SPEAK = _concept("speak", "talk", "chat", "connect me", "transfer me", "put me through")
-BOT = _concept("machine", "robot", "bot", "computer", "recording")
-PERSON = _concept("person", "human", "representative", "agent", "colleague", "operator", "staff",
-                  "customer service", "someone")
 LEFT = _concept("dropped it off", "left it", "signed for", "sign for",
                 "leave", "drop off", "dropped", "deliver", "handed", "front door", "doorstep", "porch",
                 "mailbox", "letterbox")
@@ -178,11 +169,7 @@ ADDRESS_MOVE = _concept(
     "go there instead", "send it there", "new place", "old place", "old flat", "new flat", "old address",
     "new address", "moving", "move out", "will not be at home", "not be home", "not be at home",
     "at my parents", "there instead", "new one", "somewhere else", "elsewhere",
-    "no longer live", "not live there", "not live here", "live somewhere else", "not live there anymore",
 )
-# "Has it shipped yet?", "ya han enviado mi pedido": asking whether the parcel has left.
-SHIPPED = _concept("shipped", "dispatched", "sent out", "been sent", "posted", "sent")
-YET = _concept("yet", "already")
 RETURN_WORDS = _concept("give back", "return", "send back", "take back", "exchange", "swap")
 UNWANTED = _concept("not go with", "not like", "not need", "not want", "not what i was after",
                     "changed my mind",
@@ -250,7 +237,6 @@ CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.REFUND_STATUS, 0.75, (REFUND, CREDITED), (COMPLAIN,)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (PARCEL, ABOUT), (REFUND,)),
     ConceptRule(Intent.ORDER_STATUS, 0.8, (TRACKING, STUCK), (CUSTOMS,)),
-    ConceptRule(Intent.ORDER_STATUS, 0.6, (SHIPPED, YET, PARCEL), (REFUND, RETURN_WORDS, CUSTOMS)),
     ConceptRule(Intent.CALLBACK_REQUEST, 0.85, (CALL, LATER), (PHONE_DATA, SELF_CALL), negatable=True),
     ConceptRule(Intent.DISPUTE, 0.85, (AMOUNT, CONTEST)),
     ConceptRule(Intent.DISPUTE, 0.8, (COMPLAIN,)),
@@ -262,10 +248,6 @@ CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.DELIVERED_NOT_RECEIVED, 0.75, (LEFT, MISSING)),
     # "It says delivered, where is it?": asking where a delivered parcel is means it is not there.
     ConceptRule(Intent.DELIVERED_NOT_RECEIVED, 0.7, (DELIVERED_CLAIM, WHERE)),
-    ConceptRule(Intent.DELIVERED_NOT_RECEIVED, 0.8, (DELIVERED_CLAIM, NEVER_CAME), (REFUND,)),
-    # Word order free, for callers whose language puts the verb last ("機械とは話しません").
-    ConceptRule(Intent.HUMAN_AGENT, 0.8, (BOT, SPEAK)),
-    ConceptRule(Intent.HUMAN_AGENT, 0.6, (SPEAK, PERSON), (BOT,)),
     ConceptRule(Intent.DAMAGED_ITEM, 0.6, (DAMAGE,)),  # DAMAGE phrases carry their own "not"
     ConceptRule(Intent.CHANGE_ADDRESS, 0.6, (ADDRESS_MOVE,), negatable=True),
     ConceptRule(Intent.RETURN_REQUEST, 0.7, (RETURN_WORDS, UNWANTED), negatable=True),

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from intents.entities import DEFAULT_POSTCODE_LENGTHS, POSTCODE_LENGTHS, extract_entities
 from intents.languages.gloss import GLOSSED_LANGUAGES, gloss
-from intents.lexicon import CONCEPT_RULES, DAMPERS, stemmed_turn
+from intents.languages.rules import GLOSS_CONCEPT_RULES, GLOSS_RULES, LONGEST_GLOSS_PHRASE
+from intents.lexicon import CONCEPT_RULES, DAMPERS, LONGEST_PHRASE, StemmedTurn, stemmed_turn
 from intents.spoken.intents import RULES, Rule
 from intents.spoken.repair import REPAIR_RULES
 from intents.types import Entities, Intent, IntentResult
@@ -128,16 +129,20 @@ def _rule_weight(rule: Rule, text: str) -> float:
     return rule.weight * _NEGATED_WEIGHT if rule.negatable and _negated(text, m.start()) else rule.weight
 
 
-def score_intents(text: str) -> list[ScoredIntent]:
-    """Every intent with evidence, best first (exposed for tests and tuning)."""
+def score_intents(text: str, *, glossed: bool = False) -> list[ScoredIntent]:
+    """Every intent with evidence, best first (exposed for tests and tuning).
+
+    ``glossed``: the text is a gloss of another language (:mod:`intents.languages.gloss`), read with
+    the extra rules of :mod:`intents.languages.rules` too.
+    """
     norm = normalise(text)
     missing: dict[Intent, float] = {}
-    for rule in RULES + REPAIR_RULES:
+    for rule in RULES + REPAIR_RULES + (GLOSS_RULES if glossed else ()):
         weight = _rule_weight(rule, norm)
         if weight:
             missing[rule.intent] = missing.get(rule.intent, 1.0) * (1.0 - weight)
-    turn = stemmed_turn(norm)
-    for concept_rule in CONCEPT_RULES:
+    turn = StemmedTurn(norm, max(LONGEST_PHRASE, LONGEST_GLOSS_PHRASE)) if glossed else stemmed_turn(norm)
+    for concept_rule in CONCEPT_RULES + (GLOSS_CONCEPT_RULES if glossed else ()):
         if concept_rule.fires(turn):
             missing[concept_rule.intent] = missing.get(concept_rule.intent, 1.0) * (1.0 - concept_rule.weight)
     scores = {intent: 1.0 - rest for intent, rest in missing.items()}
@@ -178,7 +183,7 @@ def understand(text: str, language: str = "en") -> IntentResult:
         # "Adresse", "adresse", "indirizzo" name an email address as often as a home: with an email in
         # the turn, it is the email's.
         text = _ADDRESS.sub("email", text)
-    ranked = score_intents(text)
+    ranked = score_intents(text, glossed=glossed)
     if not ranked or ranked[0].score < _MIN_SCORE:
         return IntentResult(Intent.OTHER, 0.7 if _has_entities(entities) else 0.4, entities)
     best = ranked[0]

@@ -164,9 +164,6 @@ RULES: tuple[Rule, ...] = tuple(
             r"(?:me |us )?(?:the |a |an )?wrong\b",
         ),
         (0.85, r"\bwrong order (?:arrived|came|was (?:sent|delivered))\b"),
-        # "not the right item" ("not the right one" is a no to a question, not a wrong item)
-        (0.8, r"\bnot (?:the |a |my )?(?:right|correct) (?:items?|products?|article|size|colou?r|model|"
-              r"version|style|shoes?|book|part|parcel|package)\b"),
         (
             0.8,
             r"\bnot (?:what|the one|the \w+) (?:i|we) "
@@ -313,8 +310,8 @@ RULES: tuple[Rule, ...] = tuple(
         (0.9, r"^(?:an? )?(?:agent|human|operator|representative|person|someone)(?: please)?$"),
         (
             0.85,
-            r"\b(?:have|get|want|need|give me) (?:me |us )?(?:please )?(?:a |an |to )?(?:real )?"
-            r"(?:person|human|agent|representative|colleague|operator)\b",
+            r"\b(?:have|get|want|need|give me) (?:me |us )?(?:a |an |to )?(?:real )?"
+            r"(?:person|human|agent|representative)\b",
         ),
         (0.6, r"\bare you (?:a )?(?:robot|bot|machine|computer|ai|real|recording)\b"),
         (0.35, r"\bcustomer (?:service|support|care)\b"),
