@@ -1,0 +1,51 @@
+"""Yes / no and backchannels per language (intents.languages.yes_no, is_backchannel)."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.languages import is_backchannel, yes_no
+from intents.nlu import understand
+from intents.types import Intent
+
+YES = [("ja", "de"), ("Ja, genau.", "de"), ("stimmt", "de"), ("Oui, d'accord.", "fr"), ("d'accord", "fr"),
+       ("sí, vale", "es"), ("claro", "es"), ("sì, va bene", "it"), ("certo", "it"), ("はい、そうです", "ja"),
+       ("ええ", "ja")]
+NO = [("nein", "de"), ("Nein, das stimmt nicht.", "de"), ("non", "fr"), ("Non, pas du tout.", "fr"),
+      ("no", "es"), ("No, gracias.", "es"), ("no", "it"), ("No, grazie.", "it"), ("いいえ", "ja"),
+      ("違います", "ja")]
+
+
+@pytest.mark.parametrize(("text", "language"), YES)
+def test_yes(text, language):
+    assert yes_no(text, language) is True
+    assert understand(text, language).intent is Intent.AFFIRM
+
+
+@pytest.mark.parametrize(("text", "language"), NO)
+def test_no(text, language):
+    assert yes_no(text, language) is False
+    assert understand(text, language).intent is Intent.DENY
+
+
+@pytest.mark.parametrize(("text", "language"), [("Wo ist mein Paket?", "de"), ("Je voudrais annuler", "fr"),
+                                                 ("荷物はどこですか", "ja")])
+def test_neither_yes_nor_no(text, language):
+    assert yes_no(text, language) is None
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("ja", "de"), ("ja genau", "de"), ("mhm", "de"), ("aha", "de"), ("d'accord", "fr"), ("oui oui", "fr"),
+    ("vale", "es"), ("ya, claro", "es"), ("sì", "it"), ("certo", "it"), ("はい", "ja"), ("うんうん", "ja"),
+    ("なるほど", "ja"), ("okay", "de"), ("mm hmm", "fr"),
+])
+def test_backchannels(text, language):
+    assert is_backchannel(text, language)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("ja, aber wo ist mein Paket?", "de"), ("nein", "de"), ("oui mais je veux annuler", "fr"),
+    ("no", "es"), ("sì, voglio il rimborso", "it"), ("はい、でも返品したいです", "ja"), ("", "de"),
+])
+def test_not_backchannels(text, language):
+    assert not is_backchannel(text, language)
