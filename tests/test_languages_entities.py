@@ -38,7 +38,8 @@ def test_postcodes(text, language, postcode):
 
 
 @pytest.mark.parametrize(("text", "language", "phone"), [
-    ("meine Telefonnummer ist null eins fünf eins eins zwei drei vier fünf sechs sieben", "de", "01511234567"),
+    ("meine Telefonnummer ist null eins fünf eins eins zwei drei vier fünf sechs sieben", "de",
+     "01511234567"),
     ("mon numéro de téléphone c'est zéro six douze trente-quatre cinquante-six soixante-dix-huit", "fr",
      "0612345678"),
     ("mi teléfono es seis uno dos tres cuatro cinco seis siete ocho", "es", "612345678"),

@@ -11,7 +11,7 @@ from intents.types import Intent
 
 LANGUAGES = ("de", "fr", "es", "it", "ja")
 # Floors a little under the measured figures (README of benchmarks/intents), so a loss fails here.
-FLOORS = {"train": 0.95, "dev": 0.93, "test": 0.80}
+FLOORS = {"train": 0.95, "dev": 0.94, "test": 0.90}
 
 SAMPLES = [
     ("Das Paket ist immer noch nicht angekommen.", "de", Intent.ORDER_STATUS),
@@ -73,5 +73,6 @@ def test_the_corpus_covers_every_intent_with_60_lines_per_split(language):
 @pytest.mark.parametrize("split", SPLITS)
 def test_accuracy_floor(language, split):
     result = evaluate(load_split(corpus_path(CORPUS_DIR, language, split)), split, language=language)
-    misses = "\n".join(f"{m.example.where} {m.example.label} -> {m.got}: {m.example.text}" for m in result.misses)
+    misses = "\n".join(f"{m.example.where} {m.example.label} -> {m.got}: {m.example.text}"
+                       for m in result.misses)
     assert result.accuracy >= FLOORS[split], misses

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from num2words import num2words
 
-from intents.languages.numbers import japanese_numerals, number_table, words_to_numerals
 from intents.languages.normalise import fold
+from intents.languages.numbers import japanese_numerals, number_table, words_to_numerals
 from intents.nlu import understand
 
 
@@ -30,6 +30,10 @@ def test_every_number_below_a_thousand_reads_back(language):
     ("número de pedido veintitrés cuatrocientos once", "es", "23411"),
     ("il numero d'ordine è doppio cinque zero uno otto", "it", "55018"),
     ("numero d'ordine centodiciotto cinquantatré", "it", "11853"),
+    ("Bestellnummer zehntausendvierhundertzweiundfünfzig", "de", "10452"),
+    ("mi pedido es el diez mil cuatrocientos cincuenta y dos", "es", "10452"),
+    ("commande quarante-sept mille cent dix-neuf", "fr", "47119"),
+    ("ordine diecimilaquattrocentocinquantadue", "it", "10452"),
     ("注文番号は一〇四五二です", "ja", "10452"),
     ("注文番号はよんななイチイチきゅうです", "ja", "47119"),
     ("注文番号は五万三千百十八です", "ja", "53118"),

@@ -36,6 +36,9 @@ _REPEATS = {
     "es": {"doble": 2, "triple": 3},
     "it": {"doppio": 2, "doppia": 2, "triplo": 3, "tripla": 3},
 }  # fmt: skip
+# Numbers of five digits said whole ("zehntausendvierhundertzweiundfünfzig", "diez mil cuatrocientos
+# cincuenta y dos"): a number below a thousand, the thousands word, another below a thousand.
+_THOUSANDS = {"de": ("tausend",), "fr": ("mille", "mil"), "es": ("mil",), "it": ("mila", "mille")}
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                  "八": 8, "九": 9}  # fmt: skip
 _KANJI_SCALES = {"十": 10, "百": 100, "千": 1000}
@@ -127,6 +130,8 @@ def words_to_numerals(words: list[str], language: str) -> list[str]:
     table = number_table(language)
     repeats = {fold(k, language): v for k, v in _REPEATS.get(language, {}).items()}
     ambiguous = {fold(w, language) for w in _AMBIGUOUS.get(language, ())}
+    thousands = _THOUSANDS.get(language, ())
+    words = [part for w in words for part in _split_thousands(w, thousands, table)]
     spans: list[tuple[int, int, int]] = []  # (start, end, value)
     i = 0
     while i < len(words):
@@ -138,6 +143,7 @@ def words_to_numerals(words: list[str], language: str) -> list[str]:
                 break
         else:
             i += 1
+    spans = _with_thousands(spans, words, thousands)
     out: list[str] = []
     by_start = {s: (e, v) for s, e, v in spans}
     numeric = {s for s, e, _ in spans} | {e - 1 for s, e, _ in spans}
@@ -162,4 +168,46 @@ def words_to_numerals(words: list[str], language: str) -> list[str]:
             continue
         out.append(words[i])
         i += 1
+    return out
+
+
+def _split_thousands(word: str, thousands: tuple[str, ...], table: dict[tuple[str, ...], int]) -> list[str]:
+    """ "zehntausendvierhundert" -> ["zehn", "tausend", "vierhundert"] when both sides are numbers."""
+    for t in thousands:
+        at = word.find(t)
+        if at < 0 or word == t:
+            continue
+        left, right = word[:at], word[at + len(t):]
+        if (not left or (left,) in table) and (not right or (right,) in table):
+            return [p for p in (left, t, right) if p]
+    return [word]
+
+
+def _with_thousands(spans: list[tuple[int, int, int]], words: list[str],
+                    thousands: tuple[str, ...]) -> list[tuple[int, int, int]]:
+    """Merge "A thousand B", "thousand B" and "A thousand" into one number."""
+    if not thousands:
+        return spans
+    by_start = {s: (e, v) for s, e, v in spans}
+    out: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(words):
+        head = by_start.get(i)
+        if head is not None and head[0] < len(words) and words[head[0]] in thousands:
+            tail = by_start.get(head[0] + 1)
+            if tail is not None:
+                out.append((i, tail[0], head[1] * 1000 + tail[1]))
+                i = tail[0]
+            else:
+                out.append((i, head[0] + 1, head[1] * 1000))
+                i = head[0] + 1
+        elif head is None and words[i] in thousands and i + 1 in by_start:
+            end, value = by_start[i + 1]
+            out.append((i, end, 1000 + value))
+            i = end
+        elif head is not None:
+            out.append((i, *head))
+            i = head[0]
+        else:
+            i += 1
     return out
