@@ -26,6 +26,7 @@ SPLITS = ("train", "dev", "test")
 LANGUAGES = ("en", "de", "fr", "es", "it", "ja")  # shipped corpora; English lives at the top level
 ENTITY_FIELDS = ("order_ids", "emails", "phones", "postcodes", "tracking_numbers")
 _LID_MIN_WORDS = 3
+_LID_CONFIDENT = 0.6  # the default languages.min_confidence: a call switches language from here
 
 
 class CorpusError(ValueError):
@@ -58,6 +59,7 @@ class SplitResult:
     by_style: dict[str, tuple[int, int]]  # style -> (correct, total)
     entities: tuple[int, int] = (0, 0)  # expected entities found, expected entities
     lid: tuple[int, int] = (0, 0)  # lines of >= 3 words identified right, such lines
+    lid_wrong_confident: int = 0  # such lines given another language with confidence >= 0.6
 
     @property
     def accuracy(self) -> float:
@@ -96,12 +98,15 @@ def corpus_path(corpus_dir: Path, language: str, split: str) -> Path:
     return corpus_dir / f"{split}.tsv" if language == "en" else corpus_dir / language / f"{split}.tsv"
 
 
-def _lid(examples: Sequence[Example], language: str) -> tuple[int, int]:
+def _lid(examples: Sequence[Example], language: str) -> tuple[tuple[int, int], int]:
+    """(right, lines of >= 3 words (any Japanese line)), and how many were confidently wrong."""
     from intents.languages import identify_text
 
     long = [e for e in examples if len(e.text.split()) >= _LID_MIN_WORDS or language == "ja"]
-    right = sum(identify_text(e.text, LANGUAGES).language == language for e in long)
-    return right, len(long)
+    guesses = [identify_text(e.text, LANGUAGES) for e in long]
+    right = sum(g.language == language for g in guesses)
+    wrong = sum(g.language != language and g.confidence >= _LID_CONFIDENT for g in guesses)
+    return (right, len(long)), wrong
 
 
 def evaluate(examples: Sequence[Example], split: str,
@@ -148,14 +153,16 @@ def run_eval(splits: Sequence[str], out: TextIO, corpus_dir: Path = CORPUS_DIR,
             examples = load_split(corpus_path(corpus_dir, language, split))
             result = evaluate(examples, split, language=language)
             if several:
-                result = dataclasses.replace(result, lid=_lid(examples, language))
+                lid, wrong = _lid(examples, language)
+                result = dataclasses.replace(result, lid=lid, lid_wrong_confident=wrong)
             results.append(result)
             styles = ", ".join(f"{s} {c}/{t}" for s, (c, t) in result.by_style.items())
             head = f"{language} " if several else ""
             extra = ""
             if several:
                 (ef, et), (lf, lt) = result.entities, result.lid
-                extra = f"; entities {ef}/{et}; text LID {lf}/{lt}"
+                extra = (f"; entities {ef}/{et}; text LID {lf}/{lt},"
+                         f" {result.lid_wrong_confident} confidently wrong")
             print(f"{head}{split:<5} {result.correct}/{result.total} = {result.accuracy:.1%}"
                   f"  ({result.mean_ms:.2f} ms per utterance; {styles}{extra})", file=out)
             if show_errors:

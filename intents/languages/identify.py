@@ -41,6 +41,8 @@ _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[^\W\d_]+")
 _LEXICON_WEIGHT = 1.5
+_DISAGREEMENT_CAP = 0.5
+_COVERED = 0.5  # share of a turn's words one vocabulary knows
 _LEXICON_LANGUAGES = ("de", "fr", "es", "it")  # Latin-script languages with a glossary (plus English)
 
 
@@ -71,30 +73,45 @@ def _vocabularies() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in vocab.items()}
 
 
-def _lexicon_scores(words: list[str]) -> dict[str, float]:
+def _lexicon_scores(words: list[str]) -> tuple[dict[str, float], float]:
+    """Each vocabulary language's share of the distinctive words, and the best plain coverage."""
     from intents.languages.normalise import fold
 
     vocab = _vocabularies()
     scores = dict.fromkeys(vocab, 0.0)
+    known_by = dict.fromkeys(vocab, 0)
     for word in words:
         # English words are folded like French ones: lower case, no accents
         knowing = [lang for lang, known in vocab.items()
                    if fold(word, "fr" if lang == "en" else lang) in known]
         for lang in knowing:
             scores[lang] += 1.0 / len(knowing)
-    return scores
+            known_by[lang] += 1
+    return scores, max(known_by.values()) / max(1, len(words))
 
 
 def _blend(text: str, words: list[str]) -> tuple[str, float]:
-    """langid's ranking over the candidates with the vocabulary evidence added, renormalised."""
+    """langid's ranking over the candidates with the vocabulary evidence added, renormalised.
+
+    When the vocabulary overrules langid's own first choice the two disagree, and the answer is
+    capped below a confident identification: Portuguese "Onde está a minha encomenda?" shares enough
+    words with Spanish to win it, but not to switch a call.
+    """
     ranked = _identifier().rank(text.lower())
-    lexicon = _lexicon_scores(words)
+    lexicon, coverage = _lexicon_scores(words)
     logits = {lang: math.log(max(float(p), 1e-9)) + _LEXICON_WEIGHT * lexicon.get(lang, 0.0)
               for lang, p in ranked}
     top = max(logits.values())
     total = sum(math.exp(v - top) for v in logits.values())
     best = max(logits, key=lambda k: logits[k])
-    return best, 1.0 / total
+    posterior = 1.0 / total
+    if best != ranked[0][0]:
+        posterior = min(posterior, _DISAGREEMENT_CAP)
+    if best not in lexicon and coverage >= _COVERED:
+        # "Llámenme más tarde, por favor" is Hungarian to langid, but Spanish knows most of its words:
+        # a language without a vocabulary here is not claimed over one that reads the turn.
+        posterior = min(posterior, _DISAGREEMENT_CAP)
+    return best, posterior
 
 
 def _letters(text: str) -> int:
@@ -124,6 +141,10 @@ def identify_text(text: str, served: tuple[str, ...]) -> LanguageGuess:
         return LanguageGuess(script[0], script[1], script[0] in served)
     words = _WORD.findall(text)
     letters = sum(len(w) for w in words)
+    han = len(_HAN.findall(text))
+    if han and han / max(1, letters) > 0.5:
+        # Chinese (no kana) has no spaces: a character carries about a word's evidence
+        words, letters = list(_HAN.findall(text)), han * 3
     if not words:
         return LanguageGuess(default, 0.0, default in served)
     language, probability = _blend(text, [w.lower() for w in words])
