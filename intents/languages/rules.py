@@ -26,6 +26,11 @@ LIVE_ELSEWHERE = _concept("no longer live", "not live there", "not live here", "
 SHIPPED = _concept("shipped", "dispatched", "sent out", "been sent", "posted", "sent")
 YET = _concept("yet", "already")
 CUSTOMS_WORDS = _concept("customs", "import", "duty")
+STOP = _concept("stop", "halt", "hold")
+# "beim Nachbarn abgegeben, aber der hat nichts": left somewhere, and nothing there.
+LEFT_SOMEWHERE = _concept("left", "dropped off", "handed", "delivered", "neighbour", "door")
+HAS_NOTHING = _concept("has nothing", "have nothing", "has not nothing", "have not nothing", "not have",
+                       "not there", "nothing there", "not find")
 
 GLOSS_CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.DELIVERED_NOT_RECEIVED, 0.8, (DELIVERED_SAID, NEVER_CAME), (REFUND,)),
@@ -34,6 +39,9 @@ GLOSS_CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.HUMAN_AGENT, 0.6, (SPEAK, PERSON), (BOT,)),
     ConceptRule(Intent.CHANGE_ADDRESS, 0.6, (LIVE_ELSEWHERE,)),
     ConceptRule(Intent.ORDER_STATUS, 0.6, (SHIPPED, YET, PARCEL), (REFUND, RETURN_WORDS, CUSTOMS_WORDS)),
+    # "Können Sie die Bestellung noch aufhalten?": the verb comes last, so word order cannot tell.
+    ConceptRule(Intent.CANCEL_ORDER, 0.75, (STOP, PARCEL), (REFUND, RETURN_WORDS, CUSTOMS_WORDS)),
+    ConceptRule(Intent.DELIVERED_NOT_RECEIVED, 0.75, (LEFT_SOMEWHERE, HAS_NOTHING), (REFUND,)),
 )
 
 GLOSS_RULES: tuple[Rule, ...] = (
@@ -42,6 +50,12 @@ GLOSS_RULES: tuple[Rule, ...] = (
         # "not the right item" ("not the right one" is a no to a question, not a wrong item)
         (0.8, r"\bnot (?:the |a |my )?(?:right|correct) (?:items?|products?|article|size|colou?r|model|"
               r"version|style|shoes?|book|part|parcel|package)\b"),
+    ),
+    *_rules(
+        Intent.WRONG_ITEM,
+        # "J'ai commandé du 42 et j'ai reçu du 38": two sizes or models, one ordered, one delivered
+        (0.75, r"\border(?:ed)? (?:\w+ ){0,2}\d+\b.{0,40}\b(?:received|got|arrived|came|sent|delivered)\b"
+               r"(?: \w+){0,3} \d+\b"),
     ),
     *_rules(
         Intent.HUMAN_AGENT,
