@@ -206,6 +206,8 @@ def _gloss_latin(text: str, language: str) -> str:
     if language in ("fr", "es", "it"):
         glossed = prepose_adjectives(glossed)
     glossed = change_sense(glossed)
+    if glossed[:2] == ["not", "no"]:
+        glossed = glossed[1:]  # "no mejor no" -> "not no": the first "no" was the answer too
     return " ".join(emails[int(w.strip("\x00"))] if w.startswith("\x00") else w
                     for w in glossed if w not in _PUNCT)
 

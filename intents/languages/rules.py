@@ -27,10 +27,18 @@ SHIPPED = _concept("shipped", "dispatched", "sent out", "been sent", "posted", "
 YET = _concept("yet", "already")
 CUSTOMS_WORDS = _concept("customs", "import", "duty")
 STOP = _concept("stop", "halt", "hold")
+PAY = _concept("pay", "paid", "charge")
+WHY = _concept("why", "not understand", "not see")
+PROCESSED = _concept("processed", "issued", "initiated", "approved", "been processed")
+CHANGE_VERB = _concept("change", "update", "correct", "modify")
+ADDRESS = _concept("address", "delivery address")
+CALL_ME = _concept("call me", "call back", "call me back", "ring me")
+SOON = _concept("as soon as", "when you know", "once you know")
 # "beim Nachbarn abgegeben, aber der hat nichts": left somewhere, and nothing there.
-LEFT_SOMEWHERE = _concept("left", "dropped off", "handed", "delivered", "neighbour", "door")
+LEFT_SOMEWHERE = _concept("left", "dropped off", "handed", "delivered", "neighbour", "door", "pickup point",
+                          "locker", "put in", "mailbox")
 HAS_NOTHING = _concept("has nothing", "have nothing", "has not nothing", "have not nothing", "not have",
-                       "not there", "nothing there", "not find")
+                       "not there", "nothing there", "not find", "not in")
 
 GLOSS_CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.DELIVERED_NOT_RECEIVED, 0.8, (DELIVERED_SAID, NEVER_CAME), (REFUND,)),
@@ -42,6 +50,12 @@ GLOSS_CONCEPT_RULES: tuple[ConceptRule, ...] = (
     # "Können Sie die Bestellung noch aufhalten?": the verb comes last, so word order cannot tell.
     ConceptRule(Intent.CANCEL_ORDER, 0.75, (STOP, PARCEL), (REFUND, RETURN_WORDS, CUSTOMS_WORDS)),
     ConceptRule(Intent.DELIVERED_NOT_RECEIVED, 0.75, (LEFT_SOMEWHERE, HAS_NOTHING), (REFUND,)),
+    # "warum soll ich die Rücksendung bezahlen": paying, contested, in any order
+    ConceptRule(Intent.DISPUTE, 0.85, (PAY, WHY), (CUSTOMS_WORDS,)),
+    # "Gutschrift für meine Retoure schon veranlasst?": the refund of a return, asked about
+    ConceptRule(Intent.REFUND_STATUS, 0.8, (REFUND, PROCESSED)),
+    ConceptRule(Intent.CHANGE_ADDRESS, 0.8, (CHANGE_VERB, ADDRESS)),
+    ConceptRule(Intent.CALLBACK_REQUEST, 0.85, (CALL_ME, SOON)),
 )
 
 GLOSS_RULES: tuple[Rule, ...] = (
