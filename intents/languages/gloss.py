@@ -95,6 +95,9 @@ def load_glossary(language: str) -> Glossary:
             continue
         words = tuple(fold(expand_elisions(str(key).lower(), language), language).replace("-", " ").split())
         by_first.setdefault(words[0].rstrip("*"), []).append(Entry(words, text))
+        if language in ("es", "it") and len(words) > 1 and words[-1] == "no":
+            # a "no" that ends the turn is read as the answer "no" first (see _ANSWER_NO)
+            by_first[words[0].rstrip("*")].append(Entry((*words[:-1], "noanswer"), text))
     prefixes = tuple(sorted({w for w, es in by_first.items() if any(e.words[0].endswith("*") for e in es)},
                             key=len, reverse=True))
     return Glossary(

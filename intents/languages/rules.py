@@ -7,7 +7,7 @@ for glossed languages, so English understanding is exactly what it was.
 
 from __future__ import annotations
 
-from intents.lexicon import DELIVERED_CLAIM, PARCEL, REFUND, RETURN_WORDS, ConceptRule, _concept
+from intents.lexicon import DELIVERED_CLAIM, PARCEL, REFUND, RETURN_WORDS, WAIT, ConceptRule, _concept
 from intents.spoken.intents import Rule, _rules
 from intents.types import Intent
 
@@ -54,6 +54,8 @@ GLOSS_CONCEPT_RULES: tuple[ConceptRule, ...] = (
     ConceptRule(Intent.DISPUTE, 0.85, (PAY, WHY), (CUSTOMS_WORDS,)),
     # "Gutschrift für meine Retoure schon veranlasst?": the refund of a return, asked about
     ConceptRule(Intent.REFUND_STATUS, 0.8, (REFUND, PROCESSED)),
+    # "返送したけどお金がまだ戻ってこない": sent back, and the money still not back
+    ConceptRule(Intent.REFUND_STATUS, 0.85, (REFUND, WAIT, RETURN_WORDS)),
     ConceptRule(Intent.CHANGE_ADDRESS, 0.8, (CHANGE_VERB, ADDRESS)),
     ConceptRule(Intent.CALLBACK_REQUEST, 0.85, (CALL_ME, SOON)),
 )
