@@ -52,3 +52,13 @@ def test_nothing_to_go_on_gives_the_default_language():
 def test_kana_is_japanese_even_when_short():
     guess = identify_text("はい", SERVED)
     assert guess.language == "ja" and guess.confidence >= 0.6
+
+
+def test_warm_up_loads_everything_once():
+    from intents.languages import warm_up
+    from intents.languages.gloss import load_glossary
+    from intents.languages.identify import _identifier
+
+    warm_up(("de", "ja"))
+    assert _identifier.cache_info().currsize == 1
+    assert load_glossary.cache_info().currsize >= 2

@@ -7,8 +7,27 @@ Pure (no pipecat). :func:`identify_text` names the language of a typed or transc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from intents.languages.acts import is_backchannel, yes_no
 from intents.languages.identify import identify_text
 from intents.languages.types import LanguageGuess
 
-__all__ = ["LanguageGuess", "identify_text", "is_backchannel", "yes_no"]
+__all__ = ["LanguageGuess", "identify_text", "is_backchannel", "warm_up", "yes_no"]
+
+
+def warm_up(languages: Iterable[str] = ("de", "fr", "es", "it", "ja")) -> None:
+    """Load langid's model (about 6 s on one core), the vocabularies, glossaries and number tables.
+
+    Call it once at startup when more than English is served: otherwise the first caller who speaks
+    pays for it in the middle of a turn.
+    """
+    from intents.languages.gloss import GLOSSED_LANGUAGES, load_glossary
+    from intents.languages.numbers import number_table
+
+    identify_text("warm up", ("en",))
+    for language in languages:
+        if language in GLOSSED_LANGUAGES:
+            load_glossary(language)
+            if language != "ja":
+                number_table(language)

@@ -71,11 +71,15 @@ class Glossary:
     by_first: dict[str, tuple[Entry, ...]]  # first word (prefix keys without "*") -> entries
     prefixes: tuple[str, ...]  # every starred first word without its "*", longest first
     ja_keys: dict[str, tuple[tuple[str, str], ...]]  # ja: first char -> (key, gloss), longest first
+    by_initials: dict[str, tuple[str, ...]]  # prefixes by their first two letters (a word's lookup)
+
+    def prefixes_of(self, word: str) -> tuple[str, ...]:
+        return self.by_initials.get(word[:2], ())
 
     def entries_at(self, words: list[str], i: int) -> list[Entry]:
         word = words[i]
         found = list(self.by_first.get(word, ()))
-        for p in self.prefixes:
+        for p in self.prefixes_of(word):
             if word.startswith(p) and p != word:
                 found.extend(self.by_first[p])
         return sorted((e for e in found if e.match(words, i)), key=lambda e: e.size, reverse=True)
@@ -100,11 +104,15 @@ def load_glossary(language: str) -> Glossary:
             by_first[words[0].rstrip("*")].append(Entry((*words[:-1], "noanswer"), text))
     prefixes = tuple(sorted({w for w, es in by_first.items() if any(e.words[0].endswith("*") for e in es)},
                             key=len, reverse=True))
+    initials: dict[str, list[str]] = {}
+    for p in prefixes:
+        initials.setdefault(p[:2], []).append(p)
     return Glossary(
         language,
         {k: tuple(v) for k, v in by_first.items()},
         prefixes,
         {c: tuple(sorted(v, key=lambda kv: len(kv[0]), reverse=True)) for c, v in ja.items()},
+        {k: tuple(v) for k, v in initials.items()},
     )
 
 
@@ -112,7 +120,7 @@ def _compound(word: str, glossary: Glossary, depth: int = 0) -> str | None:
     """A German compound glossed part by part: "lieferadresse" -> "delivery address"."""
     if depth > 2:
         return None
-    for p in glossary.prefixes:
+    for p in glossary.prefixes_of(word):
         if not word.startswith(p) or len(word) - len(p) < _MIN_PART:
             continue
         head = next((e for e in glossary.by_first[p] if len(e.words) == 1), None)
@@ -130,6 +138,13 @@ def _compound(word: str, glossary: Glossary, depth: int = 0) -> str | None:
 
 
 def _single(word: str, glossary: Glossary, depth: int = 0) -> str | None:
+    return _single_cached(word, glossary.language, depth)
+
+
+@lru_cache(maxsize=20000)
+def _single_cached(word: str, language: str, depth: int) -> str | None:
+    """One word's gloss (exact entry, German compound, or prefix entry); None when unknown."""
+    glossary = load_glossary(language)
     entries = [e for e in glossary.entries_at([word], 0) if len(e.words) == 1]
     exact = [e for e in entries if e.words[0] == word]
     if exact:
