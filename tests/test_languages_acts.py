@@ -49,3 +49,10 @@ def test_backchannels(text, language):
 ])
 def test_not_backchannels(text, language):
     assert not is_backchannel(text, language)
+
+
+@pytest.mark.parametrize(("text", "language", "answer"), [
+    ("C'est bien ça.", "fr", True), ("Das passt so.", "de", True), ("Das ist falsch.", "de", False),
+])
+def test_without_an_opening_yes_or_no_the_understanding_decides(text, language, answer):
+    assert yes_no(text, language) is answer

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from intents.languages.normalise import expand_elisions, fold
+from intents.types import Intent
 
 _ENGLISH = (
     "yeah", "yes", "yep", "yup", "uh huh", "mhm", "mm", "mmm", "hmm", "mm hmm", "ok", "okay", "right",
@@ -58,6 +59,7 @@ _NO = {
            "ではありません", "じゃないです", "ううん", "結構です"),
 }  # fmt: skip
 _PUNCT = re.compile(r"[^\w\s']+")
+_MAX_ANSWER_CHARS = 80
 
 
 def _words(text: str, language: str) -> list[str]:
@@ -115,7 +117,17 @@ def _first_answer(text: str, language: str) -> bool | None:
 
 
 def yes_no(text: str, language: str) -> bool | None:
-    """True for a yes, False for a no, None when the turn opens with neither (a short answer only)."""
-    if len(text) > 80:
+    """True for a yes, False for a no, None when the turn is neither (a short answer only).
+
+    The opening words decide ("ja, ...", "non, ..."); without one, the understanding's reading of
+    the turn ("C'est bien ça", "Das passt so") does.
+    """
+    if len(text) > _MAX_ANSWER_CHARS:
         return None  # a long turn's opening "ja" is a filler; the understanding decides
-    return _first_answer(text, language)
+    first = _first_answer(text, language)
+    if first is not None:
+        return first
+    from intents.nlu import understand  # the understanding imports this package
+
+    intent = understand(text, language).intent
+    return True if intent is Intent.AFFIRM else False if intent is Intent.DENY else None
