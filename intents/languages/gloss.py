@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from intents.languages.normalise import expand_elisions, fold
+from intents.languages.normalise import email_spelling, expand_elisions, fold
 from intents.languages.numbers import japanese_numerals, words_to_numerals
 from intents.languages.order import change_sense, place_negation, prepose_adjectives
 
@@ -34,6 +34,7 @@ _DIR = Path(__file__).parent / "glossary"
 _WRITTEN_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+|[@#+._,!?-]")
 _PUNCT = frozenset(",!?")
+_KEEP = "\x01"  # marks a word that is not glossed
 # Spanish/Italian "no" is the answer "no" before a pause or another "no", else the "not" of a verb.
 _ANSWER_NO = re.compile(r"\bno\b(?=\s*(?:[,.!?;:]|$|no\b|gracias\b|grazie\b|grazia\b))")
 # Italian "è" (is) and "e" (and) meet once accents are folded: "è" is kept apart as "est".
@@ -183,12 +184,11 @@ def _email_words(words: list[str], glossary: Glossary) -> set[int]:
 
 def _gloss_words(words: list[str], glossary: Glossary) -> list[str]:
     out: list[str] = []
-    raw = _email_words(words, glossary)
     i = 0
     while i < len(words):
         word = words[i]
-        if i in raw:
-            out.append(word)
+        if word.startswith(_KEEP):
+            out.append(word.strip(_KEEP))  # a spoken email's name or domain, as the caller said it
             i += 1
             continue
         entries = glossary.entries_at(words, i)
@@ -217,7 +217,11 @@ def _gloss_latin(text: str, language: str) -> str:
         text = _ANSWER_NO.sub("noanswer", text)
     if language == "it":
         text = _IT_IS.sub("est", text)
-    tokens = [fold(t, language) if "\x00" not in t else t for t in _TOKEN.findall(text)]
+    said = _TOKEN.findall(text)
+    tokens = [fold(t, language) if "\x00" not in t else t for t in said]
+    # The words of a spoken email keep their spelling ("mueller", not the folded "muller")
+    for i in _email_words(tokens, load_glossary(language)):
+        tokens[i] = f"{_KEEP}{email_spelling(said[i])}{_KEEP}"
     words = words_to_numerals(tokens, language)
     glossed = " ".join(_gloss_words(words, load_glossary(language))).split()
     glossed = place_negation(glossed, language)

@@ -51,3 +51,11 @@ def expand_elisions(text: str, language: str) -> str:
         return table[word] + " " if word in table else m.group(0)
 
     return _ELISION_RE.sub(full, text)
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def email_spelling(word: str) -> str:
+    """A dictated email word as addresses are written: "müller" -> "mueller", "andré" -> "andre"."""
+    return strip_accents(word.lower().translate(_UMLAUTS))
