@@ -1,0 +1,108 @@
+"""The caller's language from Whisper's language probabilities, and when a call switches (pure).
+
+Whisper's language head scores 99 languages. On synthetic or telephone audio it often puts mass
+on languages no caller of a shop speaks (Latin, Welsh, Yiddish: "la" won over German and
+Spanish on espeak-ng clips here), so the probabilities are renormalised over the languages a
+caller may plausibly speak: the served ones plus the common languages of European and Asian
+callers (:data:`CALLER_LANGUAGES`, the languages the unserved message is written in). The best of
+those is the guess, served or not, so an unserved language is still recognised.
+
+:class:`LanguageTracker` holds one call's language: settled on the first utterance long enough to
+judge (~1.5 s of audio), and switched later only by a confident guess of another language on an
+utterance that long again (hysteresis: a short "ok" or "ja" never moves the call).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from intents.languages.types import LanguageGuess
+
+# Languages callers of a European shop plausibly speak (ISO 639-1, Whisper's codes). A guess
+# outside them is noise of the language head, not a caller; served languages are always added.
+CALLER_LANGUAGES: frozenset[str] = frozenset({
+    "en", "de", "fr", "es", "it", "ja", "pt", "nl", "pl", "zh", "ru", "uk", "tr", "ar", "ko",
+    "sv", "da", "no", "fi", "cs", "el", "ro", "hu", "hi", "vi",
+})
+
+
+def guess_from_probs(probs: Mapping[str, float], served: tuple[str, ...]) -> LanguageGuess:
+    """The best plausible language and its share of the plausible languages' probability."""
+    candidates = {lang: p for lang, p in probs.items() if lang in CALLER_LANGUAGES or lang in served}
+    total = sum(candidates.values())
+    if not candidates or total <= 0.0:
+        default = served[0]
+        return LanguageGuess(default, 0.0, True)
+    best = max(candidates, key=lambda lang: candidates[lang])
+    return LanguageGuess(best, candidates[best] / total, best in served)
+
+
+@dataclass(frozen=True)
+class LanguageParams:
+    served: tuple[str, ...] = ("en",)
+    min_confidence: float = 0.6  # settle the call's language at or above this
+    switch_confidence: float = 0.8  # a settled call moves to another language at or above this
+    min_speech_ms: float = 1500.0  # shorter utterances never settle nor switch the language
+
+    @property
+    def default(self) -> str:
+        return self.served[0]
+
+
+class LanguageState(enum.Enum):
+    UNSETTLED = "unsettled"  # no utterance long enough yet: the default language
+    SETTLED = "settled"  # identified; changes only on a confident guess of another language
+
+
+@dataclass(frozen=True)
+class TurnLanguage:
+    """What one final means for the call's language."""
+
+    decode: str  # the language the turn is transcribed in
+    dialogue: str | None  # passed to the dialogue: None when the voice cannot tell (text LID decides)
+
+
+class LanguageTracker:
+    """One call's language. Not thread-safe: use from the call's event loop only."""
+
+    def __init__(self, params: LanguageParams, identifies: bool = True) -> None:
+        """``identifies``: the recognizer has a language head (False for tiny.en: English only)."""
+        self.params = params
+        self.identifies = identifies
+        self.state = LanguageState.UNSETTLED
+        self.language = params.default
+
+    @property
+    def served(self) -> tuple[str, ...]:
+        return self.params.served
+
+    def _moves_to(self, guess: LanguageGuess, audio_ms: float) -> bool:
+        if audio_ms < self.params.min_speech_ms or guess.language == self.language and self.settled:
+            return False
+        needed = (self.params.switch_confidence if self.settled else self.params.min_confidence)
+        return guess.confidence >= needed
+
+    @property
+    def settled(self) -> bool:
+        return self.state is LanguageState.SETTLED
+
+    def pick(self, guess: LanguageGuess, audio_ms: float) -> str:
+        """The language to transcribe an utterance in, given its guess; changes nothing."""
+        return guess.language if self._moves_to(guess, audio_ms) else self.language
+
+    def on_final(self, guess: LanguageGuess | None, audio_ms: float) -> TurnLanguage:
+        """Account one final; returns its decode language and what the dialogue is told."""
+        if not self.identifies or guess is None:
+            # No voice language ID (English-only model): the dialogue's text identification decides.
+            return TurnLanguage(self.language, None if not self.identifies else self._told())
+        if self._moves_to(guess, audio_ms):
+            self.language = guess.language
+            self.state = LanguageState.SETTLED
+        return TurnLanguage(self.language, self._told())
+
+    def _told(self) -> str | None:
+        # Unsettled after a final: too short or too unsure to tell; the dialogue keeps its language
+        # (or asks in the default and the likely one, from the words).
+        return self.language if self.settled else None
