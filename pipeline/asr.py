@@ -12,6 +12,7 @@ CTranslate2 releases the GIL, so recognitions run in worker threads without bloc
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
@@ -37,13 +38,14 @@ class Transcript:
     language: str = "en"  # the language the text was decoded in
     # Whisper's language ID of this audio, when asked for (``identify``) and the model has one
     guess: LanguageGuess | None = None
+    # Whisper's raw language probabilities behind ``guess`` (benchmarks re-weigh them)
+    language_probs: dict[str, float] | None = field(default=None, compare=False, repr=False)
 
 
 class LanguagePicker(Protocol):
     """Chooses the language to decode an utterance in from its guess (a call's LanguageTracker)."""
 
-    @property
-    def served(self) -> tuple[str, ...]: ...
+    def guess(self, probs: Mapping[str, float]) -> LanguageGuess: ...
 
     def pick(self, guess: LanguageGuess, audio_ms: float) -> str: ...
 
@@ -144,13 +146,14 @@ class Recognizer:
             return Transcript("", audio_ms, 0.0, language=language)
         padded = self._padded(audio)
         frames = min(len(audio), len(padded) - self._pad_samples) // 160  # mel frames (10 ms hop)
-        guess = None
+        guess, probs = None, None
         with self._lock:
             features = self._whisper.feature_extractor(padded)
             encoded = self._whisper.encode(features)
             if identify is not None and self.multilingual:
                 # The language head reads the encoder output the decode uses: no second encode.
-                guess = guess_from_probs(self._language_probs(encoded), identify.served)
+                probs = self._language_probs(encoded)
+                guess = identify.guess(probs)
                 language = identify.pick(guess, audio_ms)
             prompt = self.prompt_for(language, task)
             result = self._whisper.model.generate(
@@ -163,7 +166,7 @@ class Recognizer:
             text = ""
         acoustic = (encoded, frames)  # the encoder output and the frames holding the caller's audio
         return Transcript(text, audio_ms, (time.perf_counter() - started_s) * 1000.0, acoustic,
-                          language=language, guess=guess)
+                          language=language, guess=guess, language_probs=probs)
 
 
 @cache

@@ -24,13 +24,23 @@ from intents.languages.types import LanguageGuess
 # outside them is noise of the language head, not a caller; served languages are always added.
 CALLER_LANGUAGES: frozenset[str] = frozenset({
     "en", "de", "fr", "es", "it", "ja", "pt", "nl", "pl", "zh", "ru", "uk", "tr", "ar", "ko",
-    "sv", "da", "no", "fi", "cs", "el", "ro", "hu", "hi", "vi",
+    "sv", "da", "no", "fi", "cs", "el", "ro", "hu",
 })
 
 
-def guess_from_probs(probs: Mapping[str, float], served: tuple[str, ...]) -> LanguageGuess:
-    """The best plausible language and its share of the plausible languages' probability."""
-    candidates = {lang: p for lang, p in probs.items() if lang in CALLER_LANGUAGES or lang in served}
+# The line's prior for a language it does not serve (see guess_from_probs); tuned on the dev split
+# of benchmarks/languages only.
+UNSERVED_WEIGHT = 1.0
+
+
+def guess_from_probs(probs: Mapping[str, float], served: tuple[str, ...],
+                     unserved_weight: float = 1.0) -> LanguageGuess:
+    """The best plausible language and its share of the plausible languages' probability.
+
+    ``unserved_weight`` is the line's prior: most callers of a line speak a language it serves,
+    so an unserved language's probability is weighed by it (1: Whisper's own prior only)."""
+    candidates = {lang: p * (1.0 if lang in served else unserved_weight)
+                  for lang, p in probs.items() if lang in CALLER_LANGUAGES or lang in served}
     total = sum(candidates.values())
     if not candidates or total <= 0.0:
         default = served[0]
@@ -45,6 +55,7 @@ class LanguageParams:
     min_confidence: float = 0.6  # settle the call's language at or above this
     switch_confidence: float = 0.8  # a settled call moves to another language at or above this
     min_speech_ms: float = 1500.0  # shorter utterances never settle nor switch the language
+    unserved_weight: float = UNSERVED_WEIGHT  # the line's prior for unserved languages
 
     @property
     def default(self) -> str:
@@ -77,6 +88,10 @@ class LanguageTracker:
     @property
     def served(self) -> tuple[str, ...]:
         return self.params.served
+
+    def guess(self, probs: Mapping[str, float]) -> LanguageGuess:
+        """The guess for Whisper's language probabilities of one utterance."""
+        return guess_from_probs(probs, self.params.served, self.params.unserved_weight)
 
     def _moves_to(self, guess: LanguageGuess, audio_ms: float) -> bool:
         if audio_ms < self.params.min_speech_ms or guess.language == self.language and self.settled:
