@@ -229,6 +229,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids_args", nargs=argparse.REMAINDER, help="--split dev|heldout|all, --limit N, ...")
     p.set_defaults(func=cmd_bench_ids)
 
+    # bench-languages (issue #14): language ID, WER, digits and latency per language; its own options.
+    def cmd_bench_languages(args: argparse.Namespace) -> int:
+        from benchmarks.languages.__main__ import main as bench_languages
+
+        return bench_languages(args.lang_args)
+
+    p = sub.add_parser("bench-languages",
+                       help="language ID, WER, digits heard and latency per language (benchmarks/languages)")
+    p.add_argument("lang_args", nargs=argparse.REMAINDER,
+                   help="--split dev|heldout|all, --limit N, --translate, ...")
+    p.set_defaults(func=cmd_bench_languages)
+
     p = sub.add_parser("talk", help="talk to the agent with this machine's microphone and speaker")
     p.add_argument("--config", help="config YAML overriding the embedded defaults")
     p.set_defaults(func=cmd_talk)
@@ -263,6 +275,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench-languages"]:  # its options are its own (argparse's REMAINDER stops at "--x")
+        from benchmarks.languages.__main__ import main as bench_languages
+
+        return bench_languages(argv[1:])
     args = build_parser().parse_args(argv)
     _quiet_pipecat(args.verbose)
     from agent.audio_files import CallerVoiceError

@@ -47,7 +47,8 @@ class LanguagePicker(Protocol):
 
     def guess(self, probs: Mapping[str, float]) -> LanguageGuess: ...
 
-    def pick(self, guess: LanguageGuess, audio_ms: float) -> str: ...
+    def pick(self, guess: LanguageGuess, audio_ms: float,
+             probs: Mapping[str, float] | None = None) -> str: ...
 
 
 class Recognizer:
@@ -154,7 +155,7 @@ class Recognizer:
                 # The language head reads the encoder output the decode uses: no second encode.
                 probs = self._language_probs(encoded)
                 guess = identify.guess(probs)
-                language = identify.pick(guess, audio_ms)
+                language = identify.pick(guess, audio_ms, probs)
             prompt = self.prompt_for(language, task)
             result = self._whisper.model.generate(
                 encoded, [prompt], beam_size=1, max_length=len(prompt) + max_new_tokens,

@@ -15,6 +15,7 @@ utterance that long again (hysteresis: a short "ok" or "ja" never moves the call
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,20 +34,47 @@ CALLER_LANGUAGES: frozenset[str] = frozenset({
 UNSERVED_WEIGHT = 1.0
 
 
-def guess_from_probs(probs: Mapping[str, float], served: tuple[str, ...],
-                     unserved_weight: float = 1.0) -> LanguageGuess:
-    """The best plausible language and its share of the plausible languages' probability.
+def plausible(probs: Mapping[str, float], served: tuple[str, ...],
+              unserved_weight: float = 1.0) -> dict[str, float]:
+    """Whisper's probabilities over the plausible languages, renormalised ({} if none).
 
     ``unserved_weight`` is the line's prior: most callers of a line speak a language it serves,
     so an unserved language's probability is weighed by it (1: Whisper's own prior only)."""
     candidates = {lang: p * (1.0 if lang in served else unserved_weight)
                   for lang, p in probs.items() if lang in CALLER_LANGUAGES or lang in served}
     total = sum(candidates.values())
-    if not candidates or total <= 0.0:
-        default = served[0]
-        return LanguageGuess(default, 0.0, True)
-    best = max(candidates, key=lambda lang: candidates[lang])
-    return LanguageGuess(best, candidates[best] / total, best in served)
+    return {lang: p / total for lang, p in candidates.items()} if total > 0.0 else {}
+
+
+def _best(distribution: Mapping[str, float], served: tuple[str, ...]) -> LanguageGuess:
+    if not distribution:
+        return LanguageGuess(served[0], 0.0, True)
+    best = max(distribution, key=lambda lang: distribution[lang])
+    return LanguageGuess(best, distribution[best], best in served)
+
+
+def guess_from_probs(probs: Mapping[str, float], served: tuple[str, ...],
+                     unserved_weight: float = 1.0) -> LanguageGuess:
+    """The best plausible language and its share of the plausible languages' probability."""
+    return _best(plausible(probs, served, unserved_weight), served)
+
+
+_FLOOR = 1e-4  # a language absent from an utterance's distribution: nearly, not wholly, excluded
+
+
+def _combine(log_evidence: Mapping[str, float], distribution: Mapping[str, float]) -> dict[str, float]:
+    """Add one utterance's distribution to summed log-probabilities (utterances independent)."""
+    langs = set(log_evidence) | set(distribution)
+    first = not log_evidence
+    return {lang: (0.0 if first else log_evidence.get(lang, math.log(_FLOOR)))
+            + math.log(max(distribution.get(lang, 0.0), _FLOOR)) for lang in langs}
+
+
+def _posterior(log_evidence: Mapping[str, float]) -> dict[str, float]:
+    top = max(log_evidence.values())
+    weights = {lang: math.exp(v - top) for lang, v in log_evidence.items()}
+    total = sum(weights.values())
+    return {lang: w / total for lang, w in weights.items()}
 
 
 @dataclass(frozen=True)
@@ -84,6 +112,9 @@ class LanguageTracker:
         self.identifies = identifies
         self.state = LanguageState.UNSETTLED
         self.language = params.default
+        # While unsettled: the summed log-probabilities of the utterances long enough to judge. A
+        # caller the model is unsure of (0.45, then 0.5 for French) is settled by the two together.
+        self._evidence: dict[str, float] = {}
 
     @property
     def served(self) -> tuple[str, ...]:
@@ -92,6 +123,17 @@ class LanguageTracker:
     def guess(self, probs: Mapping[str, float]) -> LanguageGuess:
         """The guess for Whisper's language probabilities of one utterance."""
         return guess_from_probs(probs, self.params.served, self.params.unserved_weight)
+
+    def _with_evidence(self, guess: LanguageGuess, audio_ms: float,
+                       probs: Mapping[str, float] | None) -> tuple[LanguageGuess, dict[str, float]]:
+        """The call's guess once this utterance is added to the unsettled call's evidence."""
+        if self.settled or probs is None or audio_ms < self.params.min_speech_ms:
+            return guess, self._evidence
+        distribution = plausible(probs, self.params.served, self.params.unserved_weight)
+        if not distribution:
+            return guess, self._evidence
+        evidence = _combine(self._evidence, distribution)
+        return _best(_posterior(evidence), self.params.served), evidence
 
     def _moves_to(self, guess: LanguageGuess, audio_ms: float) -> bool:
         if audio_ms < self.params.min_speech_ms or guess.language == self.language and self.settled:
@@ -103,18 +145,25 @@ class LanguageTracker:
     def settled(self) -> bool:
         return self.state is LanguageState.SETTLED
 
-    def pick(self, guess: LanguageGuess, audio_ms: float) -> str:
-        """The language to transcribe an utterance in, given its guess; changes nothing."""
-        return guess.language if self._moves_to(guess, audio_ms) else self.language
+    def pick(self, guess: LanguageGuess, audio_ms: float, probs: Mapping[str, float] | None = None) -> str:
+        """The language to transcribe an utterance in, given its guess (and Whisper's
+        probabilities); changes nothing."""
+        call_guess, _ = self._with_evidence(guess, audio_ms, probs)
+        return call_guess.language if self._moves_to(call_guess, audio_ms) else self.language
 
-    def on_final(self, guess: LanguageGuess | None, audio_ms: float) -> TurnLanguage:
+    def on_final(self, guess: LanguageGuess | None, audio_ms: float,
+                 probs: Mapping[str, float] | None = None) -> TurnLanguage:
         """Account one final; returns its decode language and what the dialogue is told."""
         if not self.identifies or guess is None:
             # No voice language ID (English-only model): the dialogue's text identification decides.
             return TurnLanguage(self.language, None if not self.identifies else self._told())
-        if self._moves_to(guess, audio_ms):
-            self.language = guess.language
+        call_guess, evidence = self._with_evidence(guess, audio_ms, probs)
+        if self._moves_to(call_guess, audio_ms):
+            self.language = call_guess.language
             self.state = LanguageState.SETTLED
+            self._evidence = {}
+        elif not self.settled:
+            self._evidence = evidence
         return TurnLanguage(self.language, self._told())
 
     def _told(self) -> str | None:

@@ -150,3 +150,32 @@ def test_numbers_count_as_said_however_they_are_written() -> None:
     assert captured("10452", "注文番号は一〇四五二です", "ja")
     assert not captured("10452", "注文番号は10453です", "ja")
     assert not captured("", "anything 1", "en")
+
+
+def test_two_unsure_utterances_of_one_language_settle_the_call_together() -> None:
+    t = _tracker(min_confidence=0.6)
+    unsure = {"fr": 0.45, "en": 0.3, "it": 0.25}  # French, but not sure enough alone
+    first = t.on_final(guess_from_probs(unsure, SERVED), 3000.0, unsure)
+    assert first.dialogue is None and t.state is LanguageState.UNSETTLED
+    again = {"fr": 0.5, "es": 0.3, "en": 0.2}
+    assert t.pick(guess_from_probs(again, SERVED), 3000.0, again) == "fr"
+    second = t.on_final(guess_from_probs(again, SERVED), 3000.0, again)
+    assert second.dialogue == "fr" and t.state is LanguageState.SETTLED
+
+
+def test_evidence_for_different_languages_does_not_add_up() -> None:
+    t = _tracker(min_confidence=0.6)
+    a = {"fr": 0.5, "en": 0.5}
+    b = {"de": 0.5, "en": 0.5}
+    t.on_final(guess_from_probs(a, SERVED), 3000.0, a)
+    turn = t.on_final(guess_from_probs(b, SERVED), 3000.0, b)
+    # English is the only language both utterances support: it is the call's guess, and settles
+    assert turn.dialogue == "en"
+
+
+def test_short_utterances_add_no_evidence() -> None:
+    t = _tracker(min_confidence=0.6)
+    unsure = {"fr": 0.45, "en": 0.3, "it": 0.25}
+    for _ in range(4):
+        assert t.on_final(guess_from_probs(unsure, SERVED), 1000.0, unsure).dialogue is None
+    assert t.state is LanguageState.UNSETTLED

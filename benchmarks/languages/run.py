@@ -79,7 +79,7 @@ def run_clip(recognizer: Recognizer, item: Item, served: tuple[str, ...], min_co
                                              unserved_weight=unserved_weight))
     first = recognizer.transcribe(pcm, language=tracker.language, identify=tracker)
     guess = first.guess or LanguageGuess(served[0], 0.0, True)
-    told = tracker.on_final(first.guess, first.audio_ms).dialogue
+    told = tracker.on_final(first.guess, first.audio_ms, first.language_probs).dialogue
     lang = item.language
     native = first if first.language == lang else recognizer.transcribe(pcm, language=lang)
     edits, ref_len = error_counts(item.reference, native.text, lang)

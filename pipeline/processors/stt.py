@@ -188,7 +188,7 @@ class SttProcessor(FrameProcessor):
             evidence = await self._evidence(result)
         language = None
         if self._languages is not None and result.text:
-            language = self._languages.on_final(result.guess, result.audio_ms).dialogue
+            language = self._languages.on_final(result.guess, result.audio_ms, result.language_probs).dialogue
         at = self._ctx.clock.now_ms()
         guess = result.guess
         self._ctx.log.add(FinalLogged(result.text, at, turn_end_ms, speech_start_ms, result.compute_ms,
