@@ -119,8 +119,9 @@ class SttProcessor(FrameProcessor):
         tracker = self._languages
         if tracker is None:
             return await asyncio.to_thread(self._recognizer.transcribe, audio)
-        # Partials only show words: they skip the language ID (~35 ms) and use the call's language.
-        picker = tracker if identify and tracker.identifies else None
+        # Partials only show words: once the call's language is settled they skip the language ID
+        # (~35 ms); before, they identify too (nothing is committed) so they show the right words.
+        picker = tracker if tracker.identifies and (identify or not tracker.settled) else None
         return await asyncio.to_thread(self._recognizer.transcribe, audio, language=tracker.language,
                                        identify=picker)
 
