@@ -179,3 +179,16 @@ def test_short_utterances_add_no_evidence() -> None:
     for _ in range(4):
         assert t.on_final(guess_from_probs(unsure, SERVED), 1000.0, unsure).dialogue is None
     assert t.state is LanguageState.UNSETTLED
+
+
+def test_a_language_scenario_runs_with_its_languages_and_base(tmp_path: Path) -> None:
+    from agent.simulation.scenario import load_scenario
+    from agent.simulation.simulate import config_for
+
+    scenario = load_scenario(Path(__file__).parent.parent / "benchmarks" / "scenarios" / "de-damaged.yaml")
+    assert scenario.languages == SERVED and scenario.caller_voice == "espeak:de+m3"
+    assert [t.expect_language for t in scenario.turns] == ["de", "de"]
+    config = config_for(scenario, AgentConfig())
+    assert config.languages.served == SERVED and config.asr.model == "base"
+    with pytest.raises(ConfigError, match="English-only"):
+        config_for(scenario, _config(tmp_path, "asr: {model: tiny.en}\n"))

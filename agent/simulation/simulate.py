@@ -63,9 +63,17 @@ def config_for(scenario: Scenario, config: AgentConfig) -> AgentConfig:
     recognizer follows them (more than English: Whisper base)."""
     if scenario.languages is None:
         return config
+    from pydantic import ValidationError
+
+    from intents.policy.config import ConfigError
+
     raw = config.model_dump(exclude_unset=True)
     raw["languages"] = {**raw.get("languages", {}), "served": list(scenario.languages)}
-    return AgentConfig.model_validate(raw)
+    try:
+        return AgentConfig.model_validate(raw)
+    except ValidationError as exc:  # e.g. asr.model tiny.en in the config, more languages here
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{scenario.path}: languages: {message}") from exc
 
 
 def _turn_line(turn: CallerTurn, voice: str | None = None) -> Line:
