@@ -79,3 +79,36 @@ def test_an_english_only_model_ignores_identification() -> None:
     assert not tiny.multilingual and result.guess is None and result.language == "en"
     assert "order" in result.text.lower()
     assert tracker.on_final(result.guess, result.audio_ms).dialogue is None
+
+
+def test_a_slice_of_the_language_benchmark(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The benchmark end to end on a few clips (the CI slice): every row measured, the report out."""
+    import json
+
+    from benchmarks.languages.__main__ import main
+
+    assert main(["--split", "dev", "--limit", "3", "--translate", "--out", str(tmp_path)]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert len(rows) == 3
+    for r in rows:
+        assert r["probs"] and 0.0 <= r["confidence"] <= 1.0 and r["first_ms"] > 0
+        assert r["ref_len"] > 0 and r["decode_ms"] > 0
+    assert "| dev / " in (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.realtime
+def test_a_german_caller_is_heard_in_german(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The de-damaged scenario in real time, the voice side only (the answers in German are the
+    dialogue's): the first turn is identified as German and transcribed in it."""
+    import asyncio
+    from pathlib import Path
+
+    from agent.config import AgentConfig
+    from agent.simulation.scenario import load_scenario
+    from agent.simulation.simulate import run_simulation
+
+    scenario = load_scenario(Path(__file__).parent.parent / "benchmarks" / "scenarios" / "de-damaged.yaml")
+    result = asyncio.run(run_simulation(scenario, tmp_path, AgentConfig()))
+    first = result.report["caller"][0]
+    assert first["language"] == "de" and first["guessed_language"] == "de"
+    assert "bestellung" in first["transcript"].lower()
