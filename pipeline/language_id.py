@@ -82,7 +82,9 @@ class LanguageParams:
     served: tuple[str, ...] = ("en",)
     min_confidence: float = 0.6  # settle the call's language at or above this
     switch_confidence: float = 0.8  # a settled call moves to another language at or above this
-    min_speech_ms: float = 1500.0  # shorter utterances never settle nor switch the language
+    # Shorter turns never settle nor switch the language. Turn audio holds ~0.5 s besides the words
+    # (the 300 ms preroll, the VAD's hangover), so 2 s of it is ~1.5 s of speech.
+    min_audio_ms: float = 2000.0
     unserved_weight: float = UNSERVED_WEIGHT  # the line's prior for unserved languages
 
     @property
@@ -127,7 +129,7 @@ class LanguageTracker:
     def _with_evidence(self, guess: LanguageGuess, audio_ms: float,
                        probs: Mapping[str, float] | None) -> tuple[LanguageGuess, dict[str, float]]:
         """The call's guess once this utterance is added to the unsettled call's evidence."""
-        if self.settled or probs is None or audio_ms < self.params.min_speech_ms:
+        if self.settled or probs is None or audio_ms < self.params.min_audio_ms:
             return guess, self._evidence
         distribution = plausible(probs, self.params.served, self.params.unserved_weight)
         if not distribution:
@@ -136,7 +138,7 @@ class LanguageTracker:
         return _best(_posterior(evidence), self.params.served), evidence
 
     def _moves_to(self, guess: LanguageGuess, audio_ms: float) -> bool:
-        if audio_ms < self.params.min_speech_ms or guess.language == self.language and self.settled:
+        if audio_ms < self.params.min_audio_ms or guess.language == self.language and self.settled:
             return False
         needed = (self.params.switch_confidence if self.settled else self.params.min_confidence)
         return guess.confidence >= needed
