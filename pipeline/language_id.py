@@ -143,6 +143,10 @@ class LanguageTracker:
         needed = (self.params.switch_confidence if self.settled else self.params.min_confidence)
         return guess.confidence >= needed
 
+    def may_move(self, audio_ms: float) -> bool:
+        """Whether an utterance this long can settle or switch the language (else its ID is moot)."""
+        return audio_ms >= self.params.min_audio_ms
+
     @property
     def settled(self) -> bool:
         return self.state is LanguageState.SETTLED

@@ -76,6 +76,15 @@ async def test_an_unsure_final_tells_the_dialogue_nothing() -> None:
     assert final.language is None and final.text == "words in en"
 
 
+async def test_a_short_turn_skips_the_language_id_and_keeps_the_calls_language() -> None:
+    rec = GermanRecognizer(0.99)
+    tracker = LanguageTracker(LanguageParams(served=SERVED))
+    final, log = await _one_turn(rec, tracker, frames=40)  # 0.8 s: "ja, genau"
+    assert final.language is None and final.text == "words in en"
+    assert rec.decoded and all(not identified for _, identified in rec.decoded)
+    assert log.of_type(FinalLogged)[-1].guessed is None
+
+
 async def test_without_a_tracker_nothing_changes() -> None:
     rec = GermanRecognizer(0.9)
     final, _ = await _one_turn(rec, None)

@@ -16,7 +16,7 @@ from pipeline.frames import CallerTranscriptFrame, CallerVadFrame
 from pipeline.identifier_check import IdentifierChecker, check_turn
 from pipeline.language_id import LanguageTracker
 from pipeline.processors.base import CallContext
-from pipeline.turn_audio import TurnAudio
+from pipeline.turn_audio import RATE_HZ, TurnAudio
 from pipeline.vad import VadEventKind
 
 
@@ -120,8 +120,11 @@ class SttProcessor(FrameProcessor):
         if tracker is None:
             return await asyncio.to_thread(self._recognizer.transcribe, audio)
         # Partials only show words: once the call's language is settled they skip the language ID
-        # (~35 ms); before, they identify too (nothing is committed) so they show the right words.
-        picker = tracker if tracker.identifies and (identify or not tracker.settled) else None
+        # (~35-120 ms); before, they identify too (nothing is committed) so they show the right
+        # words. A turn too short to settle or switch the language skips it as well.
+        wanted = identify or not tracker.settled
+        long_enough = tracker.may_move(len(audio) * 1000.0 / RATE_HZ)
+        picker = tracker if tracker.identifies and wanted and long_enough else None
         return await asyncio.to_thread(self._recognizer.transcribe, audio, language=tracker.language,
                                        identify=picker)
 
