@@ -31,6 +31,7 @@ from pipeline.clock import Clock, MonotonicClock
 from pipeline.devices import PIPELINE_RATE_HZ, AudioSink, AudioSource
 from pipeline.events import CallLog
 from pipeline.identifier_check import IdentifierChecker
+from pipeline.language_id import LanguageParams, LanguageTracker
 from pipeline.processors.audio_input import AudioInputProcessor
 from pipeline.processors.base import CallContext
 from pipeline.processors.dialogue import DialogueProcessor
@@ -72,6 +73,13 @@ def load_models(config: AgentConfig) -> Models:
         phrases = ()  # the dialogue reports a bad policy file where it loads it, with its name
     warm_cache(models.synthesizer, phrases, config.tts.min_clause_words)
     return models
+
+
+def language_tracker(config: AgentConfig, recognizer: Recognizer) -> LanguageTracker:
+    """A new call's language (issue #14): the default until the caller's words say otherwise."""
+    langs = config.languages
+    params = LanguageParams(served=langs.served, min_confidence=langs.min_confidence)
+    return LanguageTracker(params, identifies=langs.multilingual and recognizer.multilingual)
 
 
 class CallSession(Protocol):
@@ -120,7 +128,8 @@ class CallPipeline:
             SttProcessor(ctx, models.recognizer, TurnAudio(config.turn_audio_params()),
                          config.endpointing_params(), dialogue.answers,
                          expects=getattr(dialogue, "expects", None),  # issue 11: identifier check
-                         checker=IdentifierChecker(models.recognizer)),
+                         checker=IdentifierChecker(models.recognizer),
+                         languages=language_tracker(config, models.recognizer)),
             InterruptionProcessor(ctx, config.interruption_params()),
             self._dialogue,
             TtsProcessor(ctx, models.synthesizer, config.tts.min_clause_words),

@@ -31,10 +31,10 @@ def _config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_simulate(args: argparse.Namespace) -> int:
     from agent.call import load_models, our_call_factory
     from agent.simulation.scenario import load_scenario
-    from agent.simulation.simulate import run_simulation, transcript_text
+    from agent.simulation.simulate import config_for, run_simulation, transcript_text
 
-    config = _config(args)
     scenario = load_scenario(Path(args.scenario))
+    config = config_for(scenario, _config(args))  # the scenario's served languages, if it names them
     out_dir = Path(args.out or Path("out") / scenario.name)
     print(f"Scenario {scenario.name}: {len(scenario.turns)} turns, {len(scenario.answers)} answer rules")
     print("Loading models...", flush=True)
@@ -230,6 +230,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids_args", nargs=argparse.REMAINDER, help="--split dev|heldout|all, --limit N, ...")
     p.set_defaults(func=cmd_bench_ids)
 
+    # bench-languages (issue #14): language ID, WER, digits and latency per language; its own options.
+    def cmd_bench_languages(args: argparse.Namespace) -> int:
+        from benchmarks.languages.__main__ import main as bench_languages
+
+        return bench_languages(args.lang_args)
+
+    p = sub.add_parser("bench-languages",
+                       help="language ID, WER, digits heard and latency per language (benchmarks/languages)")
+    p.add_argument("lang_args", nargs=argparse.REMAINDER,
+                   help="--split dev|heldout|all, --limit N, --translate, ...")
+    p.set_defaults(func=cmd_bench_languages)
+
     p = sub.add_parser("talk", help="talk to the agent with this machine's microphone and speaker")
     p.add_argument("--config", help="config YAML overriding the embedded defaults")
     p.set_defaults(func=cmd_talk)
@@ -266,6 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench-languages"]:  # its options are its own (argparse's REMAINDER stops at "--x")
+        from benchmarks.languages.__main__ import main as bench_languages
+
+        return bench_languages(argv[1:])
     args = build_parser().parse_args(argv)
     _quiet_pipecat(args.verbose)
     from agent.audio_files import CallerVoiceError

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from intents.policy.config import ConfigError  # one error type for every config file
 from pipeline.endpointing import EndpointingParams
@@ -39,8 +39,11 @@ class EndpointingConfig(_Section):
 
 
 class AsrConfig(_Section):
-    model: Literal["tiny.en", "base"] = "tiny.en"  # base: multilingual, ~4x slower here
-    language: str = Field(default="en", min_length=2, max_length=3)  # for a multilingual model
+    # base: multilingual, ~4x slower here. Chosen by itself when ``languages.served`` is more
+    # than English (AgentConfig below); tiny.en keeps English-only lines fast.
+    model: Literal["tiny.en", "base"] = "tiny.en"
+    # the language a call starts in, for a multilingual model (default: languages.served[0])
+    language: str = Field(default="en", min_length=2, max_length=3)
     cpu_threads: int = Field(default=2, ge=1, le=16)
     partial_interval_ms: float = Field(default=500.0, ge=100)
     preroll_ms: float = Field(default=300.0, ge=0)
@@ -72,6 +75,62 @@ class FleetConfig(_Section):
     drain_timeout_s: float = Field(default=60.0, ge=0)  # SIGTERM: live calls may finish this long
 
 
+def whisper_languages() -> frozenset[str]:
+    """The ISO 639-1 codes Whisper recognises (and so the languages a line can serve)."""
+    from faster_whisper.tokenizer import _LANGUAGE_CODES  # light: the tokenizer module only
+
+    return frozenset(_LANGUAGE_CODES)
+
+
+def _check_language(code: str, where: str) -> str:
+    if code not in whisper_languages():
+        raise ValueError(f"unknown language code {code!r} in {where} "
+                         "(ISO 639-1, e.g. en, de, fr, es, it, ja)")
+    return code
+
+
+class VoiceFileConfig(_Section):
+    """A user's Piper voice for one language (issue #14): the .onnx file and its sha256."""
+
+    piper: str = Field(min_length=1)
+    sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$")
+
+
+class LanguagesConfig(_Section):
+    """The languages the line answers in (issue #14). The first is the default."""
+
+    served: tuple[str, ...] = Field(default=("en",), min_length=1)
+    # a voice language ID below this is uncertain: the dialogue asks in the default and the
+    # likely language instead of switching
+    min_confidence: float = Field(default=0.6, gt=0, lt=1)
+    voices: dict[str, VoiceFileConfig] = Field(default_factory=dict)
+
+    @field_validator("served")
+    @classmethod
+    def _served_known(cls, served: tuple[str, ...]) -> tuple[str, ...]:
+        for code in served:
+            _check_language(code, "languages.served")
+        if len(set(served)) != len(served):
+            raise ValueError("a language is listed twice in languages.served")
+        return served
+
+    @field_validator("voices")
+    @classmethod
+    def _voices_known(cls, voices: dict[str, VoiceFileConfig]) -> dict[str, VoiceFileConfig]:
+        for code in voices:
+            _check_language(code, "languages.voices")
+        return voices
+
+    @property
+    def default(self) -> str:
+        return self.served[0]
+
+    @property
+    def multilingual(self) -> bool:
+        """More than English served: the multilingual recognizer and language ID are needed."""
+        return self.served != ("en",)
+
+
 class AgentConfig(_Section):
     vad: VadConfig = Field(default_factory=VadConfig)
     asr: AsrConfig = Field(default_factory=AsrConfig)
@@ -89,6 +148,24 @@ class AgentConfig(_Section):
         return load_llm_config() if self.llm is None else llm_config_from_mapping({"llm": self.llm}, "llm")
     dialogue: DialogueConfig = Field(default_factory=DialogueConfig)
     fleet: FleetConfig = Field(default_factory=FleetConfig)
+    languages: LanguagesConfig = Field(default_factory=LanguagesConfig)
+
+    @model_validator(mode="after")
+    def _model_for_languages(self) -> AgentConfig:
+        """More than English served: Whisper base (multilingual), starting in the default language.
+        An explicit ``asr.model: tiny.en`` then is a contradiction, reported as one."""
+        langs = self.languages
+        if not langs.multilingual:
+            return self
+        if self.asr.model == "tiny.en" and "model" in self.asr.model_fields_set:
+            raise ValueError(f"asr.model tiny.en is English-only; languages.served {list(langs.served)} "
+                             "needs base (remove asr.model to choose it)")
+        language = self.asr.language if "language" in self.asr.model_fields_set else langs.default
+        if language not in langs.served:
+            raise ValueError(f"asr.language {language!r} is not in languages.served {list(langs.served)}")
+        asr = self.asr.model_copy(update={"model": "base", "language": language})
+        object.__setattr__(self, "asr", asr)  # frozen: replaced once, while validating
+        return self
 
     def vad_params(self) -> VadParams:
         v = self.vad
@@ -124,4 +201,5 @@ def load_config(path: Path | None) -> AgentConfig:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from exc
+        message = str(first["msg"]).removeprefix("Value error, ")  # our own checks' messages
+        raise ConfigError(f"{path}: {where}: {message}" if where else f"{path}: {message}") from exc

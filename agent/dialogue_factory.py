@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -35,5 +36,10 @@ def make_dialogue(config: AgentConfig, store: Any | None, *, now: Callable[[], d
         return build_llm_dialogue(store, llm, now=now, call_id=call_id, spool=spool.add)
     from intents.dialogue import build_dialogue
 
+    # issue #14: the languages the line serves (config ``languages.served``), where the dialogue
+    # takes them (checked, so either branch order of the merge keeps working)
+    extra: dict[str, Any] = {}
+    if "languages" in inspect.signature(build_dialogue).parameters:
+        extra["languages"] = config.languages.served
     return build_dialogue(store, now=now, call_id=call_id, spool=spool.add, channel=channel,
-                          caller_id=caller_id)
+                          caller_id=caller_id, **extra)

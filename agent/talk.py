@@ -34,7 +34,9 @@ async def _show(log: CallLog, out: TextIO) -> None:
             if isinstance(event, PartialLogged):
                 out.write(f"\r  you (partial): {event.text[:100]:<100}")
             elif isinstance(event, FinalLogged) and event.text:
-                out.write(f"\r  you: {event.text:<110}\n")
+                # the language it was heard in, when the line serves more than English (issue #14)
+                lang = f" [{event.language}]" if event.guessed is not None else ""
+                out.write(f"\r  you{lang}: {event.text:<110}\n")
             elif isinstance(event, ReplyLogged):
                 out.write(f"  agent: {event.text}\n")
             out.flush()

@@ -30,8 +30,12 @@ SIDES = ("ours", "baseline")
 
 
 def suite() -> list[Path]:
-    """The shipped scenarios, in name order."""
-    return sorted(SUITE_DIR.glob("*.yaml"))
+    """The shipped English scenarios, in name order. The language scenarios (issue #14, a top-level
+    ``languages:``) need Whisper base and are played when named."""
+    import yaml
+
+    return sorted(p for p in SUITE_DIR.glob("*.yaml")
+                  if "languages" not in (yaml.safe_load(p.read_text(encoding="utf-8")) or {}))
 
 
 @dataclass
@@ -226,6 +230,17 @@ async def _batch(jobs: list[RunResult], scenario: object, config: object, factor
     await asyncio.gather(*(one(j) for j in jobs))
 
 
+def _language_factory(scenario, config, cache: dict):  # type: ignore[no-untyped-def]
+    """Our pipeline with the scenario's served languages (issue #14): one model set per set."""
+    from agent.call import load_models, our_call_factory
+    from agent.simulation.simulate import config_for
+
+    if scenario.languages not in cache:
+        lang_config = config_for(scenario, config)
+        cache[scenario.languages] = our_call_factory(lang_config, load_models(lang_config))
+    return cache[scenario.languages]
+
+
 async def _run_all(paths: list[Path], runs: dict[str, int], out: Path, levels: list[int],
                    config: object) -> list[RunResult]:
     from agent.call import load_models, our_call_factory
@@ -237,6 +252,7 @@ async def _run_all(paths: list[Path], runs: dict[str, int], out: Path, levels: l
     if runs.get("baseline", 0) > 0:
         factories["baseline"] = baseline_call_factory()
     sides = [s for s in SIDES if s in factories]
+    language_factories: dict[tuple[str, ...], object] = {}
     total = sum(levels) * len(scenarios) * sum(runs[s] for s in sides)
     done = 0
     results: list[RunResult] = []
@@ -250,7 +266,10 @@ async def _run_all(paths: list[Path], runs: dict[str, int], out: Path, levels: l
                             for k in range(1, n + 1)]
                     at_once = f" ({n} at once)" if n > 1 else ""
                     _progress(done, total, f"{side} {sc.name} run {run}{at_once}")
-                    await _batch(jobs, sc, config, factories[side])
+                    factory = factories[side]
+                    if side == "ours" and sc.languages is not None:
+                        factory = _language_factory(sc, config, language_factories)
+                    await _batch(jobs, sc, config, factory)
                     done += n
                     for j in jobs:
                         status = "ok" if j.error is None else f"FAILED: {j.error}"

@@ -29,6 +29,10 @@ class FinalLogged:
     turn_end_ms: float  # when the turn was declared over
     speech_start_ms: float
     asr_ms: float  # compute spent on the final recognition
+    language: str = "en"  # the language the turn was transcribed in (issue #14)
+    # Whisper's language ID of the turn and its confidence, when the recognizer identifies
+    guessed: str | None = None
+    guess_confidence: float | None = None
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,9 @@ class CallerTranscriptFrame(SystemFrame):
     turn_end_ms: float | None = None  # a final: when its turn was declared over
     # Finals only: expected identifiers the audio proved (intents.verify_evidence.Expected)
     evidence: tuple[Any, ...] = ()
+    # Finals only: the caller's language for the dialogue (``on_final(text, language=...)``);
+    # None when the voice cannot tell (English-only model, or unsure): the text decides
+    language: str | None = None
 
 
 @dataclass

@@ -63,8 +63,8 @@ class IdentifierChecker:
         self._rec = recognizer
         self._decoy_limit = decoy_limit
 
-    def _score(self, acoustic: tuple[object, int],
-               texts: list[tuple[str, str]]) -> list[tuple[float, float, float]]:
+    def _score(self, acoustic: tuple[object, int], texts: list[tuple[str, str]],
+               transcript_language: str = "en") -> list[tuple[float, float, float]]:
         """(total, mean, weakest) log-probability of each ``(lead, body)``'s body tokens plus a final
         '.'. Candidates are compared by total (their likelihood: token counts differ), the expected
         value's own strength by mean and weakest token."""
@@ -81,7 +81,7 @@ class IdentifierChecker:
         batch = np.repeat(np.asarray(encoded), len(seqs), axis=0)
         with self._rec._lock:
             results = self._rec._whisper.model.align(
-                ctranslate2.StorageView.from_array(batch), list(self._rec._prompt),
+                ctranslate2.StorageView.from_array(batch), list(self._rec.prompt_for(transcript_language)),
                 seqs, [max(1, frames)] * len(seqs), median_filter_width=7)
         out = []
         for (a, b), res in zip(spans, results, strict=True):
@@ -99,11 +99,14 @@ class IdentifierChecker:
         leads = [lead_in(transcript.text)]
         forms = renderings(expected)
         combos = [(lead, i) for lead in leads for i in range(len(forms))]
-        first = self._score(transcript.acoustic, [(lead, forms[i]) for lead, i in combos])
+        # scored after the same start tokens (language) the transcript was decoded with
+        first = self._score(transcript.acoustic, [(lead, forms[i]) for lead, i in combos],
+                            transcript.language)
         best = max(range(len(combos)), key=lambda k: first[k][0])
         lead, form = combos[best]
         decoys = guided_near_misses(expected, transcript.text, self._decoy_limit)
-        scored = self._score(transcript.acoustic, [(lead, render_like(expected, d, form)) for d in decoys])
+        scored = self._score(transcript.acoustic, [(lead, render_like(expected, d, form)) for d in decoys],
+                             transcript.language)
         best_decoy = max((total for total, _, _ in scored), default=-math.inf)
         scores = Scores(first[best][0], first[best][1], first[best][2], best_decoy, len(decoys))
         return Check(expected, scores, (time.perf_counter() - started) * 1000.0)

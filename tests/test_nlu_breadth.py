@@ -59,7 +59,9 @@ def _scenario_lines():
     for path in sorted(SCENARIOS.glob("*.yaml")):
         caller = yaml.safe_load(path.read_text())["caller"]
         for line in caller["turns"] + caller.get("answers", []):
-            if line.get("text") and line.get("expect_intent"):
+            # English lines: the other languages' scenarios (issue #14) are understood in their
+            # language (the NLU's own tests per language)
+            if line.get("text") and line.get("expect_intent") and line.get("expect_language", "en") == "en":
                 yield pytest.param(line["text"], line["expect_intent"], id=f"{path.stem}:{line['text'][:30]}")
 
 

@@ -97,6 +97,11 @@ def caller_entries(spoken: list[Spoken], log: CallLog, agent: list[AgentEntry],
             "response_latency_ms": None, "interruption_latency_ms": None,
             "interruption_latency_wav_ms": None, "interruption_outcome": None,
             "turn_end_ms": round(final.turn_end_ms, 1) if final else None,
+            # issue #14: the language the turn was transcribed in and Whisper's guess
+            "language": final.language if final else None,
+            "guessed_language": final.guessed if final else None,
+            "guess_confidence": (round(final.guess_confidence, 3)
+                                 if final and final.guess_confidence is not None else None),
             "final_ms": round(final.at_ms, 1) if final else None,
             "reply_decided_ms": round(reply.at_ms, 1) if reply else None,
         }

@@ -105,6 +105,8 @@ class CallerTurn:
     reference_text: str | None
     expect_intent: str | None
     start: TurnStart = field(default_factory=TurnStart)
+    # issue #14: the language the recognizer should identify for this turn (checked on the report)
+    expect_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,10 @@ class Scenario:
     store_unreachable: bool = False
     # The number the line reports for the caller (a phone call's caller id); None: the line gives none.
     caller_id: str | None = None
+    # issue #14: the voice that speaks the `text:` lines ("espeak:de+m3", "kokoro:jf_alpha"; None:
+    # the built-in one) and the languages the line serves in this call (None: the config's)
+    caller_voice: str | None = None
+    languages: tuple[str, ...] | None = None
 
 
 # ---------------------------------------------------------------- the edge: pydantic models
@@ -154,6 +160,7 @@ class _Strict(BaseModel):
 
 NonEmptyText = Annotated[str, Field(min_length=1)]
 Millis = Annotated[StrictInt, Field(ge=0, le=600_000)]
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]  # ISO 639-1 (issue #14)
 
 
 class _StartModel(_Strict):
@@ -191,6 +198,7 @@ class _UtteranceModel(_Strict):
 class _TurnModel(_UtteranceModel):
     expect_intent: str | None = None
     start: _StartModel | None = None
+    expect_language: LanguageCode | None = None
 
     @field_validator("expect_intent")
     @classmethod
@@ -217,6 +225,16 @@ class _AnswerModel(_UtteranceModel):
 class _CallerModel(_Strict):
     turns: Annotated[list[_TurnModel], Field(min_length=1)]
     answers: list[_AnswerModel] = Field(default_factory=list)
+    voice: NonEmptyText | None = None
+
+    @field_validator("voice")
+    @classmethod
+    def _known_voice(cls, v: str | None) -> str | None:
+        if v is not None:
+            from agent.simulation.voices import parse_voice
+
+            parse_voice(v)
+        return v
 
 
 class _ScenarioModel(_Strict):
@@ -227,6 +245,7 @@ class _ScenarioModel(_Strict):
     max_call_s: Annotated[float, Field(gt=0, le=3600)] = 120.0
     store_unreachable: StrictBool = False
     caller_id: Annotated[str, Field(pattern=r"^\+?[0-9 ]{6,20}$")] | None = None
+    languages: Annotated[list[LanguageCode], Field(min_length=1)] | None = None
 
 
 # ---------------------------------------------------------------- loading
@@ -284,6 +303,7 @@ def _turn(where: str, base: Path, i: int, m: _TurnModel) -> CallerTurn:
         reference_text=m.text,
         expect_intent=m.expect_intent,
         start=start,
+        expect_language=m.expect_language,
     )
 
 
@@ -340,4 +360,6 @@ def load_scenario(path: str | Path) -> Scenario:
         path=p.resolve(),
         store_unreachable=model.store_unreachable,
         caller_id=model.caller_id,
+        caller_voice=model.caller.voice,
+        languages=tuple(model.languages) if model.languages else None,
     )

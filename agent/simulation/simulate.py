@@ -27,6 +27,7 @@ from agent.simulation.caller import AnswerLine, Line, SimulatedCaller
 from agent.simulation.line import AgentSpeaker, CallerMic
 from agent.simulation.report import build_report
 from agent.simulation.scenario import AnswerRule, CallerTurn, Scenario
+from agent.simulation.voices import speak_as_caller
 from agent.store.spool import CallbackSpool
 from intents.types import DialogueManager
 from pipeline.clock import MonotonicClock
@@ -48,22 +49,42 @@ class SimulationResult:
     out_dir: Path
 
 
-def _render(audio: Path | None, text: str | None) -> np.ndarray:
+def _render(audio: Path | None, text: str | None, voice: str | None = None) -> np.ndarray:
     if audio is not None:
         return read_wav(audio, PIPELINE_RATE_HZ)
     assert text is not None
-    return speak_text(text, voice=CALLER_VOICE, rate_hz=PIPELINE_RATE_HZ)
+    if voice is None:
+        return speak_text(text, voice=CALLER_VOICE, rate_hz=PIPELINE_RATE_HZ)
+    return speak_as_caller(text, voice, PIPELINE_RATE_HZ)
 
 
-def _turn_line(turn: CallerTurn) -> Line:
-    return Line("turn", _render(turn.audio, turn.text if turn.audio is None else None),
+def config_for(scenario: Scenario, config: AgentConfig) -> AgentConfig:
+    """``config`` with the scenario's served languages (issue #14), validated again so that the
+    recognizer follows them (more than English: Whisper base)."""
+    if scenario.languages is None:
+        return config
+    from pydantic import ValidationError
+
+    from intents.policy.config import ConfigError
+
+    raw = config.model_dump(exclude_unset=True)
+    raw["languages"] = {**raw.get("languages", {}), "served": list(scenario.languages)}
+    try:
+        return AgentConfig.model_validate(raw)
+    except ValidationError as exc:  # e.g. asr.model tiny.en in the config, more languages here
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{scenario.path}: languages: {message}") from exc
+
+
+def _turn_line(turn: CallerTurn, voice: str | None = None) -> Line:
+    return Line("turn", _render(turn.audio, turn.text if turn.audio is None else None, voice),
                 turn.reference_text or (turn.text if turn.audio is None else None), turn.expect_intent,
                 float(turn.start.after_agent_silence_ms or 600),
                 None if turn.start.into_agent_speech_ms is None else float(turn.start.into_agent_speech_ms))
 
 
-def _answer_line(rule: AnswerRule) -> AnswerLine:
-    pcm = _render(rule.audio, rule.text if rule.audio is None else None)
+def _answer_line(rule: AnswerRule, voice: str | None = None) -> AnswerLine:
+    pcm = _render(rule.audio, rule.text if rule.audio is None else None, voice)
     line = Line("answer", pcm, rule.reference_text or rule.text, None)
     return AnswerLine(rule.when, line, rule.max_uses)
 
@@ -129,9 +150,11 @@ async def run_simulation(scenario: Scenario, out_dir: Path, config: AgentConfig,
     ``call_factory`` builds the pipeline under test (default: ours, with models loaded once per
     process); the benchmark passes a stock-pipecat one for its baseline.
     """
-    call_factory = call_factory or our_call_factory(config, load_models(config))
-    turns = [_turn_line(t) for t in scenario.turns]
-    answers = [_answer_line(a) for a in scenario.answers]
+    config = config_for(scenario, config)  # the dialogue serves the scenario's languages too
+    if call_factory is None:
+        call_factory = our_call_factory(config, load_models(config))
+    turns = [_turn_line(t, scenario.caller_voice) for t in scenario.turns]
+    answers = [_answer_line(a, scenario.caller_voice) for a in scenario.answers]
     call_id = f"sim-{uuid.uuid4().hex[:8]}"
     store = _ScenarioStore(scenario, config, call_id)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 import logging
 from collections.abc import Callable
@@ -45,6 +46,8 @@ class DialogueProcessor(FrameProcessor):
         # the dialogue's state before the latest turn, kept while that turn changed nothing in
         # the store: a continuation (floor control's MERGE) is answered from there, as one turn
         self._before_turn: object | None = None
+        # issue #14: dialogues that take the caller's language get it with each final
+        self._takes_language = "language" in inspect.signature(dialogue.on_final).parameters
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         await super().process_frame(frame, direction)
@@ -87,7 +90,10 @@ class DialogueProcessor(FrameProcessor):
             note(frame.evidence)
         before = getattr(self._dialogue, "state", None)
         seen = self._interruptions
-        reply = await self._decide(self._dialogue.on_final, frame.text)
+        if self._takes_language:
+            reply = await self._decide(self._dialogue.on_final, frame.text, language=frame.language)
+        else:
+            reply = await self._decide(self._dialogue.on_final, frame.text)
         self._before_turn = None if reply.actions else before
         if self._interruptions != seen:
             # The caller went on while this was decided: it answers a fragment; never say it.
@@ -112,9 +118,9 @@ class DialogueProcessor(FrameProcessor):
                       extra={"call_id": self._ctx.call_id}, exc_info=True)
             return FALLBACK
 
-    async def _decide(self, fn: Callable[..., Reply], *args: str) -> Reply:
+    async def _decide(self, fn: Callable[..., Reply], *args: str, **kwargs: str | None) -> Reply:
         try:
-            return await asyncio.to_thread(fn, *args)
+            return await asyncio.to_thread(fn, *args, **kwargs)
         except Exception as exc:  # a bug or an outage must not end the call
             log.error("dialogue failed (%s); speaking the fallback", type(exc).__name__,
                       extra={"call_id": self._ctx.call_id}, exc_info=True)

@@ -14,8 +14,9 @@ from pipeline.endpointing import AudioDeadline, EndpointingParams, Verdict, judg
 from pipeline.events import FinalLogged, PartialLogged
 from pipeline.frames import CallerTranscriptFrame, CallerVadFrame
 from pipeline.identifier_check import IdentifierChecker, check_turn
+from pipeline.language_id import LanguageTracker
 from pipeline.processors.base import CallContext
-from pipeline.turn_audio import TurnAudio
+from pipeline.turn_audio import RATE_HZ, TurnAudio
 from pipeline.vad import VadEventKind
 
 
@@ -26,7 +27,8 @@ class SttProcessor(FrameProcessor):
                  endpointing: EndpointingParams | None = None,
                  answers: Callable[[str], bool] | None = None,
                  expects: Callable[[], tuple[Expected, ...]] | None = None,
-                 checker: IdentifierChecker | None = None) -> None:
+                 checker: IdentifierChecker | None = None,
+                 languages: LanguageTracker | None = None) -> None:
         """With ``endpointing.words``, a paused burst that reads as a complete sentence ends the
         turn at once, one that wholly answers the agent's question (``answers``, the dialogue's
         judge) ends it ``answer_wait_ms`` after the pause, and a trailing one waits
@@ -34,7 +36,12 @@ class SttProcessor(FrameProcessor):
 
         ``expects`` (the dialogue's) names the identifiers the call waits for; with a ``checker``
         each final is checked against them over the audio already encoded, and the final carries
-        what was proven (``CallerTranscriptFrame.evidence``)."""
+        what was proven (``CallerTranscriptFrame.evidence``).
+
+        ``languages`` (issue #14) holds the call's language: every recognition decodes in it,
+        those that may become the final identify the language from the same encoder output
+        first, and each final tells the dialogue the caller's language (or None: unsure)."""
+        self._languages = languages
         self._expects = expects
         self._checker = checker
         # (segment transcript, its check) started at the pause; used if that segment is the final
@@ -108,12 +115,22 @@ class SttProcessor(FrameProcessor):
             if not trailing or self._deadline.arm(self._endpointing.long_wait_ms, from_ms=event.audio_ms):
                 self.create_task(self._final(now), name="stt-final")
 
-    async def _recognize(self, audio) -> Transcript:  # type: ignore[no-untyped-def]
-        return await asyncio.to_thread(self._recognizer.transcribe, audio)
+    async def _recognize(self, audio, identify: bool = True) -> Transcript:  # type: ignore[no-untyped-def]
+        tracker = self._languages
+        if tracker is None:
+            return await asyncio.to_thread(self._recognizer.transcribe, audio)
+        # Partials only show words: once the call's language is settled they skip the language ID
+        # (~35-120 ms); before, they identify too (nothing is committed) so they show the right
+        # words. A turn too short to settle or switch the language skips it as well.
+        wanted = identify or not tracker.settled
+        long_enough = tracker.may_move(len(audio) * 1000.0 / RATE_HZ)
+        picker = tracker if tracker.identifies and wanted and long_enough else None
+        return await asyncio.to_thread(self._recognizer.transcribe, audio, language=tracker.language,
+                                       identify=picker)
 
     async def _partial(self) -> None:
         audio, _ = self._turn.snapshot()
-        result = await self._recognize(audio)
+        result = await self._recognize(audio, identify=False)
         if result.text and self._turn.active:
             at = self._ctx.clock.now_ms()
             self._last_partial = result.text
@@ -173,11 +190,17 @@ class SttProcessor(FrameProcessor):
             if early is not None:
                 await self.cancel_task(early[1])  # a stale burst: its check no longer counts
             evidence = await self._evidence(result)
+        language = None
+        if self._languages is not None and result.text:
+            language = self._languages.on_final(result.guess, result.audio_ms, result.language_probs).dialogue
         at = self._ctx.clock.now_ms()
-        self._ctx.log.add(FinalLogged(result.text, at, turn_end_ms, speech_start_ms, result.compute_ms))
+        guess = result.guess
+        self._ctx.log.add(FinalLogged(result.text, at, turn_end_ms, speech_start_ms, result.compute_ms,
+                                      result.language, guess.language if guess else None,
+                                      guess.confidence if guess else None))
         await self.push_frame(CallerTranscriptFrame(text=result.text, kind="final", at_ms=at,
                                                     speech_start_ms=speech_start_ms, turn_end_ms=turn_end_ms,
-                                                    evidence=evidence))
+                                                    evidence=evidence, language=language))
 
     async def _evidence(self, result: Transcript) -> tuple[Expected, ...]:
         expected = self._expects() if self._expects is not None else ()
