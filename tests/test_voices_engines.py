@@ -1,0 +1,121 @@
+"""Each engine speaks a sentence per language: audible, at the pipeline rate, of a plausible length;
+the processor speaks each reply in the voice of its language; English alone never loads Kokoro."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from pipecat.tests.utils import run_test
+
+from intents.types import Reply
+from pipeline.clock import MonotonicClock
+from pipeline.events import CallLog
+from pipeline.frames import ReplyAudioFrame, ReplyFrame
+from pipeline.processors.base import CallContext
+from pipeline.processors.tts import TtsProcessor
+from pipeline.tts import OUTPUT_RATE_HZ, CachingSynthesizer, Synthesis
+from pipeline.voice_bank import VoiceBank, load_voice
+from voices.languages import Engine, for_language
+
+SENTENCES = {
+    "de": "Ihre Bestellung ist gestern verschickt worden und kommt morgen an.",
+    "fr": "Votre commande est partie hier et arrivera demain.",
+    "es": "Su pedido salió ayer y llegará mañana.",
+    "it": "Il suo ordine è partito ieri e arriverà domani.",
+    "pt": "A sua encomenda saiu ontem e chega amanhã.",
+    "zh": "您的订单昨天已经发出，明天到达。",
+}
+
+
+def _check_speech(pcm: np.ndarray, text: str, chars_per_s: tuple[float, float]) -> None:
+    assert pcm.dtype == np.int16 and pcm.ndim == 1
+    assert np.abs(pcm.astype(np.int32)).max() > 3000  # audible, not silence
+    seconds = len(pcm) / OUTPUT_RATE_HZ
+    low, high = chars_per_s  # speaking rate bounds, in characters of text a second
+    assert len(text) / high < seconds < len(text) / low, seconds
+
+
+@pytest.mark.parametrize("language", sorted(SENTENCES))
+def test_espeak_speaks_each_language(language: str) -> None:
+    choice = for_language(language)
+    assert choice.engine is Engine.ESPEAK
+    synth = load_voice(choice)
+    out = synth.synthesize(SENTENCES[language])
+    _check_speech(out.pcm, SENTENCES[language], (3.0, 25.0) if language != "zh" else (1.0, 8.0))
+    assert len(out.word_marks) == len(SENTENCES[language].split()) or language == "zh"
+    assert out.word_marks[-1].sample_end <= len(out.pcm)
+    assert synth.synthesize(SENTENCES[language]).compute_ms < 5.0  # the clause cache
+
+
+def test_espeak_takes_a_leading_dash_as_text_not_an_option() -> None:
+    out = load_voice(for_language("de")).synthesize("-v Hallo")
+    assert len(out.pcm) / OUTPUT_RATE_HZ > 0.3
+
+
+@pytest.fixture(scope="module")
+def kokoro() -> CachingSynthesizer:
+    return load_voice(for_language("ja"))
+
+
+def test_kokoro_speaks_japanese(kokoro: CachingSynthesizer) -> None:
+    text = "ご注文を確認しました。"
+    out = kokoro.synthesize(text)
+    _check_speech(out.pcm, text, (2.0, 12.0))  # Japanese: ~7 morae (5-8 characters) a second
+    assert len(out.word_marks) == len(text) - 1  # one per character, 。 with the last one
+    ends = [m.sample_end for m in out.word_marks]
+    assert ends == sorted(ends) and ends[-1] <= len(out.pcm)
+
+
+@dataclass(frozen=True)
+class _LanguageReply(Reply):
+    language: str = "en"  # the i18n branch adds this field to Reply itself
+
+
+class _Recording(CachingSynthesizer):
+    """A stand-in voice: 100 ms of tone per clause, and a list of what it said."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+        self.said: list[str] = []
+
+    def synthesize(self, text: str) -> Synthesis:
+        self.said.append(text)
+        return Synthesis(np.full(1600, 5000, np.int16), 0.0)
+
+
+async def test_the_processor_speaks_each_reply_in_its_languages_voice() -> None:
+    en, de, ja = _Recording("en"), _Recording("de"), _Recording("ja")
+    bank = VoiceBank(english=en)
+    bank._by_language.update(de=de, ja=ja)
+    ctx = CallContext("t", MonotonicClock(), CallLog())
+    frames = [
+        ReplyFrame(reply_id=1, reply=_LanguageReply("Ich habe Ihre Bestellung gefunden, sie kommt am 3. "
+                                                    "Dezember an.", language="de")),
+        ReplyFrame(reply_id=2, reply=_LanguageReply("お荷物は明日の午前中に届きます、ご安心ください。",
+                                                    language="ja")),
+        ReplyFrame(reply_id=3, reply=Reply("Thanks for calling.")),  # a Reply without a language: en
+    ]
+    down, _ = await run_test(TtsProcessor(ctx, bank), frames_to_send=frames)
+    audio = [f for f in down if isinstance(f, ReplyAudioFrame)]
+    assert de.said == ["Ich habe Ihre Bestellung gefunden,", "sie kommt am 3. Dezember an."]
+    assert ja.said == ["お荷物は明日の午前中に届きます、", "ご安心ください。"]
+    assert en.said == ["Thanks for calling."]
+    assert [(f.reply_id, f.last) for f in audio] == [(1, False), (1, True), (2, False), (2, True), (3, True)]
+
+
+def test_an_english_only_deployment_never_loads_kokoro() -> None:
+    code = ("import sys\n"
+            "from pipeline.voice_bank import english_bank\n"
+            "from pipeline.processors.tts import TtsProcessor\n"
+            "bank = english_bank()\n"
+            "bank.synthesizer('en').synthesize('Hello there.')\n"
+            "bank.synthesizer('de').synthesize('Hallo.')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('kokoro', 'pyopenjtalk'))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
