@@ -8,6 +8,8 @@ GIL, so synthesis runs in worker threads while the loop keeps playing.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -44,10 +46,44 @@ class CachingSynthesizer:
 
     CACHE_CLAUSES = 512
     language = "en"  # ISO 639-1: what ``split_clauses`` and the word timing assume
+    # Where :meth:`prepare` keeps fixed phrases across restarts; set by engines slow enough for
+    # it to matter (Kokoro: ~1 s a clause, so warming 20 phrases would add 20 s to every start).
+    persist_dir: Path | None = None
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, tuple[np.ndarray, tuple[WordMark, ...]]] = OrderedDict()
+
+    def prepare(self, text: str) -> Synthesis:
+        """:meth:`synthesize` for a fixed phrase of the dialogue (never caller data: it may be
+        written to disk). With ``persist_dir`` set, the audio is read from there if an earlier
+        run rendered it, else rendered and written there (atomically: a crash leaves no half file)."""
+        if self.persist_dir is None:
+            return self.synthesize(text)
+        started_s = time.perf_counter()
+        path = self.persist_dir / f"{hashlib.sha256(text.encode()).hexdigest()[:40]}.npz"
+        with self._lock:
+            known = text in self._cache
+        if not known and path.is_file():
+            try:
+                with np.load(path) as saved:
+                    pcm = saved["pcm"].astype(np.int16)
+                    marks = tuple(WordMark(int(c), int(e)) for c, e in saved["marks"].reshape(-1, 2))
+            except (OSError, ValueError, KeyError):
+                path.unlink(missing_ok=True)  # unreadable: render it again below
+            else:
+                pcm.flags.writeable = False
+                with self._lock:
+                    self._cache[text] = (pcm, marks)
+                return Synthesis(pcm, (time.perf_counter() - started_s) * 1000.0, marks)
+        out = self.synthesize(text)
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            staging = path.with_name(f".{path.stem}.{threading.get_ident()}.npz")
+            marks_arr = np.array([(m.char_end, m.sample_end) for m in out.word_marks], dtype=np.int64)
+            np.savez(staging, pcm=out.pcm, marks=marks_arr)
+            os.replace(staging, path)
+        return out
 
     def synthesize(self, text: str) -> Synthesis:
         """Speak ``text`` (one clause) as int16 PCM at 16 kHz."""
@@ -138,7 +174,7 @@ def warm_cache(synthesizer: CachingSynthesizer, lines: Iterable[str], min_clause
     firsts = {clauses[0].text for line in lines
               if (clauses := split_clauses(line, min_clause_words, language=language))}
     for text in sorted(firsts):
-        synthesizer.synthesize(text)
+        synthesizer.prepare(text)
     return len(firsts)
 
 

@@ -24,9 +24,11 @@ import numpy as np
 from pipeline.tts import CachingSynthesizer, to_output_rate, trim_lead_in
 from pipeline.word_timing import WordMark, marks_proportional
 from voices.languages import ESPEAK_BINARY, ESPEAK_WPM, KOKORO_VOICE, VoiceError
-from voices.registry import _file_sha256
+from voices.registry import _file_sha256, cache_dir
 
 _ESPEAK_TIMEOUT_S = 10.0
+_SENTENCE_PAUSE_S = 0.2  # between sentences of a Kokoro clause (the package's 0.35 s is a narrator's)
+_RENDER_VERSION = 1  # bump when rendering changes: the persisted phrases are then rendered anew
 
 
 class EspeakSynthesizer(CachingSynthesizer):
@@ -97,11 +99,12 @@ class KokoroSynthesizer(CachingSynthesizer):
         self._core: Any = core
         self.voice_name = voice
         self._speed = speed
+        # Fixed phrases rendered once per model, voice and speed, kept across restarts.
+        self.persist_dir = (cache_dir() / "tts" / f"kokoro-{expected[:12]}-{voice}-{speed:g}-"
+                            f"{_SENTENCE_PAUSE_S:g}-{_RENDER_VERSION}")
 
     def _render(self, text: str) -> tuple[np.ndarray, tuple[WordMark, ...]]:
-        # A clause holds at most a sentence or two; a short pause between them (the package's
-        # 0.35 s is a narrator's) keeps a reply brisk on the phone.
         audio, rate_hz = self._core.synthesize(text, voice=self.voice_name, speed=self._speed,
-                                               sentence_pause=0.2)
+                                               sentence_pause=_SENTENCE_PAUSE_S)
         pcm = trim_lead_in(to_output_rate(np.asarray(audio, dtype=np.float32), int(rate_hz)))
         return pcm, marks_proportional(text, pcm)

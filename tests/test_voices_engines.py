@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +18,9 @@ from pipeline.events import CallLog
 from pipeline.frames import ReplyAudioFrame, ReplyFrame
 from pipeline.processors.base import CallContext
 from pipeline.processors.tts import TtsProcessor
-from pipeline.tts import OUTPUT_RATE_HZ, CachingSynthesizer, Synthesis
+from pipeline.tts import OUTPUT_RATE_HZ, CachingSynthesizer, Synthesis, warm_cache
 from pipeline.voice_bank import VoiceBank, load_voice
+from pipeline.word_timing import WordMark
 from voices.languages import Engine, for_language
 
 SENTENCES = {
@@ -119,3 +121,43 @@ def test_an_english_only_deployment_never_loads_kokoro() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+class _Counting(CachingSynthesizer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.renders = 0
+
+    def _render(self, text: str) -> tuple[np.ndarray, tuple[WordMark, ...]]:
+        self.renders += 1
+        return np.full(1600 * len(text), 4000, np.int16), (WordMark(len(text), 1600 * len(text)),)
+
+
+def test_fixed_phrases_persist_across_restarts_and_caller_text_never_does(tmp_path: Path) -> None:
+    first = _Counting()
+    first.persist_dir = tmp_path
+    warm_cache(first, ["ご注文を確認しました。ありがとうございます。"], 3)
+    assert first.renders == 1 and len(list(tmp_path.glob("*.npz"))) == 1
+    restarted = _Counting()
+    restarted.persist_dir = tmp_path
+    out = restarted.prepare("ご注文を確認しました。")
+    assert restarted.renders == 0  # read back, not rendered
+    assert np.array_equal(out.pcm, first.synthesize("ご注文を確認しました。").pcm)
+    assert out.word_marks == (WordMark(11, 1600 * 11),)
+    assert restarted.synthesize("ご注文を確認しました。").compute_ms < 5.0 and restarted.renders == 0
+    restarted.synthesize("田中様、ご注文番号は10452ですね。")  # a reply with caller data: memory only
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+
+
+def test_an_unreadable_persisted_phrase_is_rendered_again(tmp_path: Path) -> None:
+    synth = _Counting()
+    synth.persist_dir = tmp_path
+    synth.prepare("Hallo.")
+    next(tmp_path.glob("*.npz")).write_bytes(b"not a numpy file")
+    again = _Counting()
+    again.persist_dir = tmp_path
+    assert len(again.prepare("Hallo.").pcm) == 1600 * 6 and again.renders == 1
+
+
+def test_kokoro_persists_its_fixed_phrases_per_model_and_voice(kokoro: CachingSynthesizer) -> None:
+    assert kokoro.persist_dir is not None and "jf_alpha" in kokoro.persist_dir.name
