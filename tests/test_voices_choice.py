@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,9 @@ from voices.registry import PIPER_JOE_MEDIUM, ModelError, model_file
 JOE_SHA256 = dict(PIPER_JOE_MEDIUM.sha256)["en_US-joe-medium.onnx"]
 
 
-@pytest.mark.parametrize("language, voice", [("de", "de"), ("fr", "fr-fr"), ("es", "es"), ("it", "it"),
-                                             ("zh", "cmn"), ("pt", "pt"), ("pl", "pl"), ("ko", "ko")])
+@pytest.mark.parametrize("language, voice", [
+    ("de", "de"), ("fr", "fr-fr"), ("es", "es"), ("it", "it"), ("zh", "cmn-latn-pinyin"), ("pt", "pt"),
+    ("pl", "pl"), ("ko", "ko")])
 def test_languages_without_a_shipped_voice_get_espeak_ng(language: str, voice: str) -> None:
     choice = for_language(language, {})
     assert (choice.engine, choice.voice, choice.language) == (Engine.ESPEAK, voice, language)
@@ -86,3 +88,13 @@ def test_an_entry_without_its_checksum_is_refused(user_voice_file: Path) -> None
 def test_unknown_language_in_a_reply_falls_back_to_the_default_voice() -> None:
     bank = VoiceBank()
     assert bank.synthesizer("xx") is bank.synthesizer("en")
+
+
+@pytest.mark.parametrize("language, text", [("zh", "你好，很抱歉，这条线路只讲英语。"), ("ko", "죄송합니다"),
+                                            ("de", "Ihre Bestellung"), ("ru", "Извините")])
+def test_the_espeak_voice_reads_its_script_itself_not_through_english(language: str, text: str) -> None:
+    # espeak-ng marks a switch to another language's rules with "(en)" in its phoneme output
+    voice = for_language(language).voice
+    phonemes = subprocess.run(["espeak-ng", "-v", voice, "-q", "-x", text], capture_output=True,
+                              text=True, check=True, timeout=10).stdout
+    assert phonemes.strip() and "(en)" not in phonemes, phonemes

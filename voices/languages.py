@@ -36,8 +36,11 @@ ESPEAK_BINARY = "espeak-ng"
 # listener; 150-160 stays intelligible without dragging (measured by ear on de/fr/es/it).
 ESPEAK_WPM = 155
 
-# ISO 639-1 -> espeak-ng voice where the names differ (the rest use the code itself).
-_ESPEAK_NAMES = {"zh": "cmn", "fr": "fr-fr", "pt": "pt", "en": "en-us", "nb": "nb", "no": "nb"}
+# ISO 639-1 -> espeak-ng voices to try, in order, where the names differ (the rest use the code).
+# Mandarin: espeak-ng 1.51's "cmn" reads many hanzi as their pinyin with the tone number said in
+# English ("hao two"; espeak-ng issue #1236); "cmn-latn-pinyin" reads the same hanzi correctly.
+_ESPEAK_NAMES = {"zh": ("cmn-latn-pinyin", "cmn"), "fr": ("fr-fr", "fr"), "en": ("en-us", "en"),
+                 "no": ("nb",)}
 
 
 class VoiceError(ModelError):
@@ -117,8 +120,7 @@ def espeak_voices() -> frozenset[str]:
 def espeak_voice_name(language: str) -> str | None:
     """espeak-ng's voice for ``language``, or None when it has none."""
     known = espeak_voices()
-    name = _ESPEAK_NAMES.get(language, language)
-    return name if name in known else (language if language in known else None)
+    return next((name for name in (*_ESPEAK_NAMES.get(language, ()), language) if name in known), None)
 
 
 def _user_entry(config_voices: Mapping[str, Any] | None, language: str) -> Any:
