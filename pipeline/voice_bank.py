@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pipeline.tts import CachingSynthesizer, Synthesizer, load_synthesizer, warm_cache
@@ -125,6 +125,13 @@ class VoiceBank:
         return warm_cache(self.synthesizer(language), lines, min_clause_words)
 
 
-def english_bank(config_voices: Mapping[str, Any] | None = None) -> VoiceBank:
-    """A bank over the shared English voice (what ``load_synthesizer()`` returns)."""
-    return VoiceBank(config_voices, english=load_synthesizer(ENGLISH_VOICE))
+def load_voice_bank(served: Sequence[str] = ("en",), config_voices: Mapping[str, Any] | None = None,
+                    english: CachingSynthesizer | None = None) -> VoiceBank:
+    """The deployment's voices, checked and loaded for every served language (start-up: a bad
+    voice file or a missing package raises :class:`VoiceError` here, once, naming it). The first
+    served language is the default. ``english``: the already loaded English voice, if any."""
+    if english is None and "en" in served and "en" not in (config_voices or {}):
+        english = load_synthesizer(ENGLISH_VOICE)
+    bank = VoiceBank(config_voices, english=english, default_language=served[0] if served else "en")
+    bank.preload(served)
+    return bank

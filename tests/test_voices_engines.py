@@ -19,7 +19,7 @@ from pipeline.frames import ReplyAudioFrame, ReplyFrame
 from pipeline.processors.base import CallContext
 from pipeline.processors.tts import TtsProcessor
 from pipeline.tts import OUTPUT_RATE_HZ, CachingSynthesizer, Synthesis, warm_cache
-from pipeline.voice_bank import VoiceBank, load_voice
+from pipeline.voice_bank import VoiceBank, load_voice, load_voice_bank
 from pipeline.word_timing import WordMark
 from voices.languages import Engine, for_language
 
@@ -110,11 +110,17 @@ async def test_the_processor_speaks_each_reply_in_its_languages_voice() -> None:
     assert [(f.reply_id, f.last) for f in audio] == [(1, False), (1, True), (2, False), (2, True), (3, True)]
 
 
+def test_a_bank_preloads_every_served_language_and_defaults_to_the_first() -> None:
+    bank = load_voice_bank(["de", "fr"])
+    assert bank.loaded("de") is not None and bank.loaded("fr") is not None and bank.loaded("en") is None
+    assert bank.synthesizer(None).language == "de"
+
+
 def test_an_english_only_deployment_never_loads_kokoro() -> None:
     code = ("import sys\n"
-            "from pipeline.voice_bank import english_bank\n"
+            "from pipeline.voice_bank import load_voice_bank\n"
             "from pipeline.processors.tts import TtsProcessor\n"
-            "bank = english_bank()\n"
+            "bank = load_voice_bank(['en'])\n"
             "bank.synthesizer('en').synthesize('Hello there.')\n"
             "bank.synthesizer('de').synthesize('Hallo.')\n"
             "print(sorted(m for m in sys.modules if m.startswith(('kokoro', 'pyopenjtalk'))))\n")
