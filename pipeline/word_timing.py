@@ -27,6 +27,8 @@ from pipeline.clauses import CJK_CHARS
 _WORD = re.compile(rf"[{CJK_CHARS}][^\s{CJK_CHARS}\w]*|[^\s{CJK_CHARS}]+")
 _KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
 _SMALL_KANA = frozenset("ゃゅょぁぃぅぇぉゎャュョァィゥェォヮ")
+_PAUSE_MARK = re.compile(r"[,;:.!?…、。，；：！？][\"'»”’)\]」』）]*$")
+_PAUSE_MIN_MS = 120  # shorter silences are stops inside words (espeak-ng's are < 60 ms)
 _PUNCT_PHONEMES = frozenset(".,?!;:—–-…\"'()")
 _BOS, _EOS = "^", "$"
 _VOICED_LEVEL = 328  # -40 dBFS in int16, as the synthesizer's lead-in trim
@@ -76,19 +78,39 @@ def marks_from_alignment(text: str, phonemes: Sequence[tuple[str, int]], rate_in
                  for (_, end), e in zip(spans, ends, strict=True))
 
 
-def marks_proportional(text: str, pcm: np.ndarray) -> tuple[WordMark, ...]:
-    """Word ends spread over the voiced part of ``pcm`` in proportion to each word's letters."""
+def marks_proportional(text: str, pcm: np.ndarray, rate_hz: int = 16_000) -> tuple[WordMark, ...]:
+    """Word ends spread over the voiced part of ``pcm`` in proportion to each word's letters.
+
+    Voices pause at punctuation (espeak-ng ~190 ms at a comma, ~380 ms at a full stop; Kokoro at
+    、 and 。): when the audio has at least as many pauses as the text has words ending in a
+    punctuation mark, the longest pauses are taken to be those, and each stretch of words shares
+    only its own stretch of voice, so a pause is never counted as the next word being heard.
+    """
     spans = text_words(text)
     if not spans:
         return ()
     loud = np.flatnonzero(np.abs(pcm.astype(np.int32)) > _VOICED_LEVEL)
     first, last = (int(loud[0]), int(loud[-1]) + 1) if len(loud) else (0, len(pcm))
     weights = [max(1, _spoken_weight(text[a:b])) for a, b in spans]
-    total = float(sum(weights))
-    out, acc = [], 0
-    for (_, end), w in zip(spans, weights, strict=True):
-        acc += w
-        out.append(WordMark(end, first + round((last - first) * acc / total)))
+    breaks = [i for i, (a, b) in enumerate(spans[:-1]) if _PAUSE_MARK.search(text[a:b])]
+    runs = [(first, last)]
+    if breaks and len(loud):
+        gaps = np.diff(loud)
+        at = np.flatnonzero(gaps > rate_hz * _PAUSE_MIN_MS // 1000)
+        if len(at) >= len(breaks):
+            chosen = sorted(at[np.argsort(gaps[at])[::-1][:len(breaks)]])
+            edges = [first, *(x for i in chosen for x in (int(loud[i]) + 1, int(loud[i + 1]))), last]
+            runs = list(zip(edges[::2], edges[1::2], strict=True))
+        else:
+            breaks = []
+    out: list[WordMark] = []
+    group_starts = [0, *(b + 1 for b in breaks)]
+    group_ends = [*(b + 1 for b in breaks), len(spans)]
+    for (start, end), g0, g1 in zip(runs, group_starts, group_ends, strict=True):
+        total, acc = float(sum(weights[g0:g1])), 0
+        for (_, char_end), w in zip(spans[g0:g1], weights[g0:g1], strict=True):
+            acc += w
+            out.append(WordMark(char_end, start + round((end - start) * acc / total)))
     return tuple(out)
 
 

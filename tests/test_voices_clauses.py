@@ -91,3 +91,19 @@ def test_playout_reports_the_japanese_characters_heard() -> None:
         p.next_frame()
     heard = p.cancel()[0].heard_text
     assert reply.startswith(heard) and 3 <= len(heard) <= 7, heard
+
+
+def test_words_share_only_their_own_stretch_of_voice_between_punctuation_pauses() -> None:
+    tone = np.full(4800, 4000, np.int16)
+    pcm = np.concatenate([tone[:1600], np.zeros(3200, np.int16), tone, np.zeros(800, np.int16)])
+    marks = wt.marks_proportional("Danke, ich habe es.", pcm)
+    # "Danke," owns the first 100 ms of voice; the 200 ms pause belongs to no word
+    assert marks[0] == wt.WordMark(6, 1600)
+    assert [m.sample_end for m in marks[1:]] == [4800 + 1600, 4800 + 3733, 4800 + 4800]  # 3:4:2 letters
+    assert wt.heard_chars(marks, 4000) == 6  # in the pause: "Danke," heard, "ich" not begun
+
+
+def test_without_a_pause_for_each_mark_words_share_the_whole_voice() -> None:
+    pcm = np.full(9000, 4000, np.int16)  # no pause at the comma
+    marks = wt.marks_proportional("ab, cd", pcm)
+    assert [m.sample_end for m in marks] == [4500, 9000]

@@ -167,3 +167,12 @@ def test_an_unreadable_persisted_phrase_is_rendered_again(tmp_path: Path) -> Non
 
 def test_kokoro_persists_its_fixed_phrases_per_model_and_voice(kokoro: CachingSynthesizer) -> None:
     assert kokoro.persist_dir is not None and "jf_alpha" in kokoro.persist_dir.name
+
+
+def test_espeak_word_marks_put_the_comma_pause_after_the_first_word() -> None:
+    out = load_voice(for_language("de")).synthesize("Danke, ich habe Ihre Bestellung gefunden.")
+    loud = np.abs(out.pcm.astype(np.int32)) > 328
+    first_word_end = out.word_marks[0].sample_end
+    # the mark sits where the voice stops for the comma: the next 100 ms are silent
+    assert not loud[first_word_end + 160:first_word_end + 1600].any()
+    assert loud[max(0, first_word_end - 800):first_word_end].any()
