@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import json
 import subprocess
 from pathlib import Path
 
@@ -45,7 +45,9 @@ def user_voice_file(tmp_path: Path) -> Path:
     """A user's Piper voice file: joe's model under another name (linked: it is 60 MB)."""
     onnx = tmp_path / "de_DE-mine-medium.onnx"
     onnx.symlink_to(model_file(PIPER_JOE_MEDIUM, "en_US-joe-medium.onnx"))
-    shutil.copy(model_file(PIPER_JOE_MEDIUM, "en_US-joe-medium.onnx.json"), tmp_path / (onnx.name + ".json"))
+    config = json.loads(model_file(PIPER_JOE_MEDIUM, "en_US-joe-medium.onnx.json").read_text())
+    config["language"] = {"code": "de_DE", "family": "de"}  # what a German voice declares
+    (tmp_path / (onnx.name + ".json")).write_text(json.dumps(config))
     return onnx
 
 
@@ -78,6 +80,12 @@ def test_a_corrupt_voice_file_is_one_error_naming_it(user_voice_file: Path) -> N
 def test_a_voice_configured_for_an_unserved_language_is_still_checked(tmp_path: Path) -> None:
     with pytest.raises(VoiceError, match="languages.voices.it"):
         check_voices(["en"], {"it": {"piper": str(tmp_path / "x.onnx"), "sha256": JOE_SHA256}})
+
+
+def test_a_voice_file_of_another_language_is_refused(user_voice_file: Path) -> None:
+    voices = {"fr": {"piper": str(user_voice_file), "sha256": JOE_SHA256}}  # the German voice under fr
+    with pytest.raises(VoiceError, match="speaks 'de', not 'fr'"):
+        check_voices(["fr"], voices)
 
 
 def test_an_entry_without_its_checksum_is_refused(user_voice_file: Path) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 import functools
 import importlib.util
+import json
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -100,7 +101,21 @@ def verify_user_voice(language: str, voice: UserVoice) -> Path:
     if actual != voice.sha256:
         raise VoiceError(f"{where}: the Piper voice file {voice.piper} is corrupt or not the one "
                          f"configured (sha256 {actual[:12]}…, expected {voice.sha256[:12]}…)")
+    spoken = _piper_language(config)
+    if spoken is not None and spoken != language:  # a French voice filed under de speaks French
+        raise VoiceError(f"{where}: the Piper voice {voice.piper} speaks {spoken!r}, not {language!r} "
+                         f"(language.family in {config.name})")
     return voice.piper
+
+
+def _piper_language(config: Path) -> str | None:
+    """The ISO 639-1 language a Piper voice config declares (``language.family``), if readable."""
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise VoiceError(f"the Piper voice config {config} is not valid JSON ({exc})") from exc
+    family = (data.get("language") or {}).get("family") if isinstance(data, dict) else None
+    return str(family).lower() if family else None
 
 
 def kokoro_installed() -> bool:
