@@ -46,6 +46,8 @@ class EspeakSynthesizer(CachingSynthesizer):
         self._argv = [binary, "-v", voice, "-s", str(words_per_minute), "-b", "1", "--stdout"]
 
     def _render(self, text: str) -> tuple[np.ndarray, tuple[WordMark, ...]]:
+        if not text.strip():  # espeak-ng writes nothing at all for it, not even a header
+            return np.zeros(0, dtype=np.int16), ()
         done = subprocess.run(self._argv, input=text.encode("utf-8"), capture_output=True,
                               timeout=_ESPEAK_TIMEOUT_S, check=False)
         if done.returncode != 0:

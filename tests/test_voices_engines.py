@@ -53,6 +53,13 @@ def test_espeak_speaks_each_language(language: str) -> None:
     assert synth.synthesize(SENTENCES[language]).compute_ms < 5.0  # the clause cache
 
 
+@pytest.mark.parametrize("language", ["de", "ja"])
+def test_a_clause_with_nothing_to_say_is_empty_audio_not_an_error(language: str,
+                                                                  kokoro: CachingSynthesizer) -> None:
+    synth = kokoro if language == "ja" else load_voice(for_language(language))
+    assert len(synth.synthesize("").pcm) == 0 and len(synth.synthesize(" ").pcm) == 0
+
+
 def test_espeak_takes_a_leading_dash_as_text_not_an_option() -> None:
     out = load_voice(for_language("de")).synthesize("-v Hallo")
     assert len(out.pcm) / OUTPUT_RATE_HZ > 0.3
