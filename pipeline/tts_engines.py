@@ -21,14 +21,16 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.tts import CachingSynthesizer, to_output_rate, trim_lead_in
+from pipeline.tts import OUTPUT_RATE_HZ, CachingSynthesizer, to_output_rate, trim_lead_in
 from pipeline.word_timing import WordMark, marks_proportional
 from voices.languages import ESPEAK_BINARY, ESPEAK_WPM, KOKORO_VOICE, VoiceError
 from voices.registry import _file_sha256, cache_dir
 
 _ESPEAK_TIMEOUT_S = 10.0
 _SENTENCE_PAUSE_S = 0.2  # between sentences of a Kokoro clause (the package's 0.35 s is a narrator's)
-_RENDER_VERSION = 1  # bump when rendering changes: the persisted phrases are then rendered anew
+_RENDER_VERSION = 2  # bump when rendering changes: the persisted phrases are then rendered anew
+_PAUSE_SOFT_MS, _PAUSE_END_MS = 200, 250
+_SOFTS, _ENDS = frozenset("、，,;；:："), frozenset("。！？.!?…」』")
 
 
 class EspeakSynthesizer(CachingSynthesizer):
@@ -109,4 +111,16 @@ class KokoroSynthesizer(CachingSynthesizer):
         audio, rate_hz = self._core.synthesize(text, voice=self.voice_name, speed=self._speed,
                                                sentence_pause=_SENTENCE_PAUSE_S)
         pcm = trim_lead_in(to_output_rate(np.asarray(audio, dtype=np.float32), int(rate_hz)))
-        return pcm, marks_proportional(text, pcm)
+        marks = marks_proportional(text, pcm)
+        return _with_pause(pcm, text), marks
+
+
+def _with_pause(pcm: np.ndarray, text: str) -> np.ndarray:
+    """``pcm`` followed by the pause its last mark calls for. Kokoro trims every clause to 30 ms
+    of silence, so a reply cut at 、 would run on into its next clause without a breath, where
+    Piper and espeak-ng leave ~200 ms after a comma and 100-370 ms after a full stop."""
+    mark = text.rstrip()[-1:] if text.strip() else ""
+    pause_ms = _PAUSE_END_MS if mark in _ENDS else _PAUSE_SOFT_MS if mark in _SOFTS else 0
+    if not pause_ms or not len(pcm):
+        return pcm
+    return np.concatenate([pcm, np.zeros(OUTPUT_RATE_HZ * pause_ms // 1000, dtype=np.int16)])

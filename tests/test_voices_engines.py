@@ -172,6 +172,16 @@ def test_an_unreadable_persisted_phrase_is_rendered_again(tmp_path: Path) -> Non
     assert len(again.prepare("Hallo.").pcm) == 1600 * 6 and again.renders == 1
 
 
+@pytest.mark.parametrize("text, pause_ms", [("お荷物は明日届きます、", 200), ("ご安心ください。", 250)])
+def test_kokoro_clauses_end_in_the_pause_their_mark_calls_for(kokoro: CachingSynthesizer, text: str,
+                                                              pause_ms: int) -> None:
+    # Kokoro trims its audio to 30 ms of silence; a reply cut at 、 must still breathe there
+    pcm = kokoro.synthesize(text).pcm
+    loud = np.flatnonzero(np.abs(pcm.astype(np.int32)) > 328)
+    tail_ms = (len(pcm) - loud[-1] - 1) / 16
+    assert pause_ms <= tail_ms <= pause_ms + 80, tail_ms
+
+
 def test_kokoro_persists_its_fixed_phrases_per_model_and_voice(kokoro: CachingSynthesizer) -> None:
     assert kokoro.persist_dir is not None and "jf_alpha" in kokoro.persist_dir.name
 
