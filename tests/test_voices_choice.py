@@ -106,3 +106,10 @@ def test_the_espeak_voice_reads_its_script_itself_not_through_english(language: 
     phonemes = subprocess.run(["espeak-ng", "-v", voice, "-q", "-x", text], capture_output=True,
                               text=True, check=True, timeout=10).stdout
     assert phonemes.strip() and "(en)" not in phonemes, phonemes
+
+
+@pytest.mark.parametrize("language", ["pt", "nl", "pl", "ru", "uk", "tr", "ar", "zh", "ko", "sv", "da", "no",
+                                      "fi", "cs", "hu", "ro", "el", "hi", "vi", "he", "id", "bg"])
+def test_every_language_of_the_unserved_message_has_an_espeak_voice(language: str) -> None:
+    choice = for_language(language)
+    assert choice.engine is Engine.ESPEAK and choice.voice
