@@ -21,34 +21,15 @@ provisional until the speech lasts ``confirm_speech_ms`` or a transcript holds a
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, replace
 
-BACKCHANNELS = frozenset({
-    "uh-huh", "uh huh", "uhhuh", "mm-hmm", "mm hmm", "mmhmm", "mhm", "mm", "hmm", "hm", "okay", "ok",
-    "right", "yeah", "yes", "yep", "yup", "sure", "alright", "all right", "i see", "got it", "cool",
-    "uh", "um", "ah", "oh", "huh", "mmm", "aha", "ha", "oh okay", "okay okay", "right right",
-    "yeah yeah", "yes yes", "uh-hum", "uh hum", "mm-mm", "thanks", "thank you", "thank you so much",
-    "great", "perfect", "lovely", "ok thanks", "okay thanks", "okay thank you",
-    # a courtesy tail after a question the agent already answers ("...a replacement? Please.")
-    "please", "yes please", "thanks please",
-})
-# Whisper writes non-speech as "(coughing)", "[knocking]", "*cough*", or music notes.
-_NON_SPEECH = re.compile(r"[\(\[\*♪][^\)\]\*♪]*[\)\]\*♪]?")
-_PUNCT = re.compile(r"[^\w\s'-]")
-# Whisper spells backchannels many ways ("uh-fuh", "mm-hm", "uh-hum", "mhmm"): a single token made
-# of a filler syllable and a short hyphenated tail is still a backchannel, not a word.
-_FILLER_TOKEN = re.compile(r"^(?:u+h*|u+m+|m+h*m*|h+m+|a+h+|o+h+)(?:-[a-z]{1,4})?$")
+from pipeline.backchannels import ALL
+from pipeline.backchannels import real_words as _real_words
 
-
-def real_words(text: str) -> list[str]:
-    """The words of ``text`` that carry meaning: no sound tags, no fillers or backchannels."""
-    cleaned = _PUNCT.sub(" ", _NON_SPEECH.sub(" ", text.lower()))
-    phrase = " ".join(cleaned.split())
-    if not phrase or phrase in BACKCHANNELS:
-        return []
-    return [w for w in phrase.split()
-            if w.strip("-'") and w not in BACKCHANNELS and not _FILLER_TOKEN.match(w)]
+# "uh-huh", "ja genau", "d'accord", "vale", "sì", "はい": no word that takes the floor, in any
+# served language (the tables and why one set serves every language: pipeline/backchannels.py).
+BACKCHANNELS = ALL
+real_words = _real_words
 
 
 class Floor(enum.Enum):

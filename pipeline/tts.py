@@ -1,17 +1,22 @@
-"""Speech synthesis with Piper, one clause at a time, resampled to the pipeline rate.
+"""Speech synthesis, one clause at a time, resampled to the pipeline rate.
 
-The voice is loaded once per process (:func:`load_synthesizer`) and shared by every call; the
-ONNX runtime releases the GIL, so synthesis runs in worker threads while the loop keeps playing.
+Piper (English, or a user's voice file) lives here; espeak-ng and Kokoro in
+``pipeline.tts_engines``; ``pipeline.voice_bank`` picks one per language. A voice is loaded once
+per process (:func:`load_synthesizer`) and shared by every call; the ONNX runtime releases the
+GIL, so synthesis runs in worker threads while the loop keeps playing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import soxr
@@ -30,30 +35,55 @@ class Synthesis:
     word_marks: tuple[WordMark, ...] = ()  # where each word of the text ends in ``pcm``
 
 
-class Synthesizer:
-    """A loaded Piper voice. ``synthesize`` is blocking: call it from a worker thread.
+class CachingSynthesizer:
+    """What every engine shares: ``synthesize`` is blocking (call it from a worker thread) and
+    thread-safe; a subclass renders one clause in :meth:`_render`.
 
     Clauses recur across calls ("Thanks. To keep your order safe, ...", the closing line), so
-    recent ones are kept in a small LRU cache: a hit costs nothing instead of 20-100 ms.
+    recent ones are kept in a small LRU cache: a hit costs nothing instead of 20-100 ms (Piper)
+    or 1-2 s (Kokoro). Rendering holds the lock: on 2 cores two syntheses at once only slow both.
     """
 
     CACHE_CLAUSES = 512
+    language = "en"  # ISO 639-1: what ``split_clauses`` and the word timing assume
+    # Where :meth:`prepare` keeps fixed phrases across restarts; set by engines slow enough for
+    # it to matter (Kokoro: ~1 s a clause, so warming 20 phrases would add 20 s to every start).
+    persist_dir: Path | None = None
 
-    def __init__(self, voice_name: str = "en_US-joe-medium") -> None:
-        from piper import PiperVoice
-
-        spec = VOICES.get(voice_name)
-        if spec is None:
-            raise ValueError(f"unknown voice {voice_name!r}; known: {sorted(VOICES)}")
-        model = model_file(spec, f"{voice_name}.onnx")
-        config = model_file(spec, f"{voice_name}.onnx.json")
-        self.voice_name = voice_name
-        # Alignments (samples per phoneme) place each word in the audio; Piper patches the model
-        # in memory for them when the onnx package is installed, else it loads it as it is.
-        self._voice = PiperVoice.load(model, config_path=config, include_alignments=True)
-        self._native_rate_hz = int(self._voice.config.sample_rate)
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, tuple[np.ndarray, tuple[WordMark, ...]]] = OrderedDict()
+
+    def prepare(self, text: str) -> Synthesis:
+        """:meth:`synthesize` for a fixed phrase of the dialogue (never caller data: it may be
+        written to disk). With ``persist_dir`` set, the audio is read from there if an earlier
+        run rendered it, else rendered and written there (atomically: a crash leaves no half file)."""
+        if self.persist_dir is None:
+            return self.synthesize(text)
+        started_s = time.perf_counter()
+        path = self.persist_dir / f"{hashlib.sha256(text.encode()).hexdigest()[:40]}.npz"
+        with self._lock:
+            known = text in self._cache
+        if not known and path.is_file():
+            try:
+                with np.load(path) as saved:
+                    pcm = saved["pcm"].astype(np.int16)
+                    marks = tuple(WordMark(int(c), int(e)) for c, e in saved["marks"].reshape(-1, 2))
+            except (OSError, ValueError, KeyError):
+                path.unlink(missing_ok=True)  # unreadable: render it again below
+            else:
+                pcm.flags.writeable = False
+                with self._lock:
+                    self._cache[text] = (pcm, marks)
+                return Synthesis(pcm, (time.perf_counter() - started_s) * 1000.0, marks)
+        out = self.synthesize(text)
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            staging = path.with_name(f".{path.stem}.{threading.get_ident()}.npz")
+            marks_arr = np.array([(m.char_end, m.sample_end) for m in out.word_marks], dtype=np.int64)
+            np.savez(staging, pcm=out.pcm, marks=marks_arr)
+            os.replace(staging, path)
+        return out
 
     def synthesize(self, text: str) -> Synthesis:
         """Speak ``text`` (one clause) as int16 PCM at 16 kHz."""
@@ -63,11 +93,46 @@ class Synthesizer:
             if cached is not None:
                 self._cache.move_to_end(text)
                 return Synthesis(cached[0], (time.perf_counter() - started_s) * 1000.0, cached[1])
-            chunks = list(self._voice.synthesize(text, include_alignments=True))
+            pcm, marks = self._render(text)
+            pcm.flags.writeable = False  # shared by every call that says this clause
+            self._cache[text] = (pcm, marks)
+            while len(self._cache) > self.CACHE_CLAUSES:
+                self._cache.popitem(last=False)
+        return Synthesis(pcm, (time.perf_counter() - started_s) * 1000.0, marks)
+
+    def _render(self, text: str) -> tuple[np.ndarray, tuple[WordMark, ...]]:
+        raise NotImplementedError
+
+
+class Synthesizer(CachingSynthesizer):
+    """A loaded Piper voice: a shipped one by name, or a user's voice file (``model_path``)."""
+
+    def __init__(self, voice_name: str = "en_US-joe-medium", *, model_path: Path | None = None,
+                 language: str = "en") -> None:
+        super().__init__()
+        from piper import PiperVoice
+
+        if model_path is None:
+            spec = VOICES.get(voice_name)
+            if spec is None:
+                raise ValueError(f"unknown voice {voice_name!r}; known: {sorted(VOICES)}")
+            model = model_file(spec, f"{voice_name}.onnx")
+            config = model_file(spec, f"{voice_name}.onnx.json")
+        else:  # checked by voices.languages.verify_user_voice before it gets here
+            model, config = model_path, model_path.with_name(model_path.name + ".json")
+        self.voice_name = voice_name
+        self.language = language
+        # Alignments (samples per phoneme) place each word in the audio; Piper patches the model
+        # in memory for them when the onnx package is installed, else it loads it as it is.
+        self._voice = PiperVoice.load(model, config_path=config, include_alignments=True)
+        self._native_rate_hz = int(self._voice.config.sample_rate)
+
+    def _render(self, text: str) -> tuple[np.ndarray, tuple[WordMark, ...]]:
+        chunks = list(self._voice.synthesize(text, include_alignments=True))
         native = (np.concatenate([c.audio_int16_array for c in chunks]) if chunks
                   else np.zeros(0, dtype=np.int16))
-        full = soxr.resample(native, self._native_rate_hz, OUTPUT_RATE_HZ).astype(np.int16)
-        pcm = _trim_lead_in(full)
+        full = to_output_rate(native, self._native_rate_hz)
+        pcm = trim_lead_in(full)
         trimmed = len(full) - len(pcm)
         aligned = [(a.phoneme, int(a.num_samples)) for c in chunks for a in (c.phoneme_alignments or [])]
         marks = None
@@ -75,12 +140,16 @@ class Synthesizer:
             marks = marks_from_alignment(text, aligned, self._native_rate_hz, OUTPUT_RATE_HZ, trimmed)
         if marks is None:
             marks = marks_proportional(text, pcm)
-        pcm.flags.writeable = False  # shared by every call that says this clause
-        with self._lock:
-            self._cache[text] = (pcm, marks)
-            while len(self._cache) > self.CACHE_CLAUSES:
-                self._cache.popitem(last=False)
-        return Synthesis(pcm, (time.perf_counter() - started_s) * 1000.0, marks)
+        return pcm, marks
+
+
+def to_output_rate(native: np.ndarray, rate_hz: int) -> np.ndarray:
+    """int16 PCM at ``rate_hz`` (int16 or float in [-1, 1]) as int16 at OUTPUT_RATE_HZ."""
+    if native.dtype != np.int16:
+        native = (np.clip(native, -1.0, 1.0) * 32767.0).astype(np.int16)
+    if rate_hz == OUTPUT_RATE_HZ or not len(native):
+        return native.copy()
+    return soxr.resample(native, rate_hz, OUTPUT_RATE_HZ).astype(np.int16)
 
 
 # Piper starts each sentence with 40-80 ms of near-silence (measured by the latency lab): the
@@ -90,19 +159,22 @@ _LEAD_IN_LEVEL = 328
 _LEAD_IN_KEEP = OUTPUT_RATE_HZ * 5 // 1000
 
 
-def _trim_lead_in(pcm: np.ndarray) -> np.ndarray:
+def trim_lead_in(pcm: np.ndarray) -> np.ndarray:
     loud = np.flatnonzero(np.abs(pcm.astype(np.int32)) > _LEAD_IN_LEVEL)
     if not len(loud):
         return pcm
     return pcm[max(0, int(loud[0]) - _LEAD_IN_KEEP):]
 
 
-def warm_cache(synthesizer: Synthesizer, lines: Iterable[str], min_clause_words: int) -> int:
+def warm_cache(synthesizer: CachingSynthesizer, lines: Iterable[str], min_clause_words: int) -> int:
     """Synthesize the first clause of each line now, so that a reply opening with it starts
-    without synthesis time (60-130 ms each here). Returns how many clauses were synthesized."""
-    firsts = {clauses[0].text for line in lines if (clauses := split_clauses(line, min_clause_words))}
+    without synthesis time (60-130 ms each with Piper, ~1 s with Kokoro). The lines are in the
+    synthesizer's language (its clause rules cut them). Returns how many clauses were synthesized."""
+    language = synthesizer.language
+    firsts = {clauses[0].text for line in lines
+              if (clauses := split_clauses(line, min_clause_words, language=language))}
     for text in sorted(firsts):
-        synthesizer.synthesize(text)
+        synthesizer.prepare(text)
     return len(firsts)
 
 

