@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from intents.dialogue_store import OrderStore, Spool, spool_unsaved
+from intents.i18n import speaking
 from intents.policy import decide as policy
 from intents.policy.common import PROBLEMS, store_down
 from intents.policy.config import DialogueConfig, load_config
@@ -90,9 +91,9 @@ class RuleDialogue:
     def greeting(self) -> Reply:
         """Layer 1: who is speaking and a concrete promise."""
         self.started_at = self.started_at or self.now()
-        text = policy.greeting(self.config)
+        text = policy.greeting(self.config, self.state.language)
         self._say(text)
-        return Reply(text=text, intent=Intent.GREET)
+        return Reply(text=text, intent=Intent.GREET, language=self.state.language)
 
     def on_partial(self, text: str) -> None:
         """Interim transcripts are ignored: decisions wait for the whole turn."""
@@ -280,7 +281,8 @@ class RuleDialogue:
             if all(r.kind == "callback" for r in decision.requests):
                 self.unsaved.extend(decision.requests)
                 return decision, ()
-            return store_down(before, self.config), ()
+            with speaking(before.language):
+                return store_down(before, self.config), ()
         return decision, made
 
     def _persist(self, requests: tuple[ActionRequest, ...]) -> tuple[Action, ...]:
