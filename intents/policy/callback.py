@@ -210,10 +210,10 @@ def _book(
         where, phone = t("on the number ending {digits}", digits=say_digits(tail)), number
     reason = s.callback_reason or "callback"
     callback = ActionRequest("callback", order_id, reason=f"{reason}; call {phone} ({s.callback_tz})",
-                             due_at=start)
+                             due_at=start, language=s.language)
     # With the store down only the callback is kept (spooled); an escalation could not be saved.
     requests = (callback,) if reason == STORE_DOWN_REASON else (
-        ActionRequest("escalation", order_id, reason=reason), callback)
+        ActionRequest("escalation", order_id, reason=reason, language=s.language), callback)
     text = lead + t(
         "A colleague will call you {slot}, {whose}, {where}. "
         "They'll have a summary of our call, so you won't need to repeat anything.",

@@ -126,6 +126,7 @@ class ActionRequest:
     currency: str | None = None
     reason: str = ""
     due_at: datetime | None = None  # callbacks: when a colleague calls
+    language: str = "en"  # escalations and callbacks: the language the colleague must speak
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ class DialogueState:
     callback_tz: str = ""  # ... the caller's time zone
     last_reason: str = ""  # the policy's last explanation of a refusal, repeated on a dispute
     language: str = "en"  # ISO 639-1: the language the call is spoken in (replies are rendered in it)
+    unserved: str = ""  # a language the caller spoke that the line does not serve (told once)
 
 
 @dataclass(frozen=True)
