@@ -17,8 +17,18 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from intents.dialogue_language import (
+    Identify,
+    Understand,
+    default_identify,
+    default_understand,
+    takes_language,
+)
 from intents.dialogue_store import OrderStore, Spool, spool_unsaved
+from intents.i18n import speaking
 from intents.policy import decide as policy
+from intents.policy import language as call_language
+from intents.policy import unserved as policy_unserved
 from intents.policy.common import PROBLEMS, store_down
 from intents.policy.config import DialogueConfig, load_config
 from intents.policy.text import clean_caller_text
@@ -29,18 +39,11 @@ from intents.verify_evidence import Expected, expected_now, with_evidence
 
 log = logging.getLogger(__name__)
 
-Understand = Callable[[str], IntentResult]
 # Where one problem ends and another may begin in a caller's sentence.
 _CLAUSES = re.compile(
     r"[.;!?]+\s*|,?\s+\b(?:and also|also|and then|plus|as well as|and)\b\s+", re.IGNORECASE
 )
 Matcher = Callable[[str, Iterable[str], int], list[str]]
-
-
-def _default_understand(text: str) -> IntentResult:
-    from intents.nlu import understand
-
-    return understand(text)
 
 
 def _default_match(heard: str, known: Iterable[str], max_distance: int = 1) -> list[str]:
@@ -68,19 +71,27 @@ class RuleDialogue:
         spool: Spool | None = None,
         channel: str = "phone",
         caller_id: str | None = None,
+        languages: tuple[str, ...] = ("en",),
+        identify: Identify | None = None,
+        min_confidence: float = 0.6,
     ) -> None:
+        self.languages = tuple(languages) or ("en",)
+        self.min_confidence = min_confidence
+        self._identify = identify or default_identify
         self.store = store
         self.spool = spool
         self.config = config
         self.now = now
         self.call_id = call_id
         caller = clean_caller_text(caller_id or "", 40) if channel == "phone" else ""
-        self.state = DialogueState(channel=channel, caller_id=caller)
+        self.state = DialogueState(channel=channel, caller_id=caller, language=self.languages[0])
+        self.spoken_language = self.languages[0]  # the language of the agent's latest reply
         self.transcript: list[dict[str, Any]] = []
         self.actions: list[Action] = []
         self.unsaved: list[ActionRequest] = []  # callbacks promised while the store was down
         self.started_at: datetime | None = None
-        self._understand = understand or _default_understand
+        self._understand = understand or default_understand
+        self._understand_takes_language = takes_language(self._understand)
         self._match = match or _default_match
         self._keys = ""
         self._orders: tuple[OrderFacts, ...] = ()  # facts fetched for the latest turn
@@ -90,19 +101,28 @@ class RuleDialogue:
     def greeting(self) -> Reply:
         """Layer 1: who is speaking and a concrete promise."""
         self.started_at = self.started_at or self.now()
-        text = policy.greeting(self.config)
+        text = policy.greeting(self.config, self.state.language)
         self._say(text)
-        return Reply(text=text, intent=Intent.GREET)
+        return Reply(text=text, intent=Intent.GREET, language=self.state.language)
 
     def on_partial(self, text: str) -> None:
         """Interim transcripts are ignored: decisions wait for the whole turn."""
 
-    def on_final(self, text: str) -> Reply:
-        """One caller turn in, one reply out."""
+    def on_final(self, text: str, language: str | None = None) -> Reply:
+        """One caller turn in, one reply out. ``language``: what the caller spoke this turn when the
+        channel knows it (voice); None: identified from the text. The call follows a clear switch
+        to another served language; an unserved one gets the fixed message and a callback."""
         if self.started_at is None:
             self.started_at = self.now()
         text = clean_caller_text(text, self.config.policy.max_text_chars)
-        understood = self._understand(text)
+        understood = self._understand_in(text, self.state.language)
+        choice = self._choose_language(text, language, understood)
+        if choice.unserved is not None:
+            return self._unserved(text, choice.unserved)
+        if choice.switched:
+            log.info("call %s: language %s -> %s", self.call_id, self.state.language, choice.language)
+            self.state = replace(self.state, language=choice.language)
+            understood = self._understand_in(text, choice.language)
         if self._evidence:  # issue 11: details the recognizer proved against the audio
             understood = replace(understood, entities=with_evidence(understood.entities, self._evidence))
             self._evidence = ()
@@ -161,7 +181,8 @@ class RuleDialogue:
                 self._persist(tuple(self.unsaved))
                 self.unsaved.clear()
             started = self.started_at or self.now()
-            self.store.record_call(self.call_id, started, self.now(), channel, self.transcript, latency)
+            self.store.record_call(self.call_id, started, self.now(), channel, self.transcript, latency,
+                                   language=self.spoken_language)
         except Exception as exc:  # noqa: BLE001 - the call is over; never crash the pipeline
             log.warning("call %s: record not saved (%s)", self.call_id, type(exc).__name__)
         spool_unsaved(self.call_id, self.unsaved, self.spool)
@@ -198,7 +219,7 @@ class RuleDialogue:
         )
         self._say(decision.text)
         return Reply(text=decision.text, intent=decision.understood_as or understood.intent, actions=made,
-                     end_call=decision.end_call)
+                     end_call=decision.end_call, language=self.state.language)
 
     def _turn(self, text: str, understood: IntentResult, keypad: bool) -> Turn:
         """Fetch what the core needs: candidates for the heard number, facts for the orders."""
@@ -241,7 +262,8 @@ class RuleDialogue:
         if understood.intent not in PROBLEMS:
             return ()
         clauses = [c for c in _CLAUSES.split(text) if c and len(c.split()) >= 3]
-        found = [self._understand(c).intent for c in clauses] if len(clauses) > 1 else []
+        lang = self.state.language
+        found = [self._understand_in(c, lang).intent for c in clauses] if len(clauses) > 1 else []
         found.append(understood.intent)  # in the order the caller named them
         return tuple(i for i in dict.fromkeys(found) if i in PROBLEMS)
 
@@ -280,7 +302,8 @@ class RuleDialogue:
             if all(r.kind == "callback" for r in decision.requests):
                 self.unsaved.extend(decision.requests)
                 return decision, ()
-            return store_down(before, self.config), ()
+            with speaking(before.language):
+                return store_down(before, self.config), ()
         return decision, made
 
     def _persist(self, requests: tuple[ActionRequest, ...]) -> tuple[Action, ...]:
@@ -291,8 +314,45 @@ class RuleDialogue:
         self.actions.extend(made)
         return made
 
-    def _say(self, text: str) -> None:
-        self.transcript.append({"speaker": "agent", "text": text, "at": self.now().isoformat()})
+    def _say(self, text: str, language: str | None = None) -> None:
+        self.spoken_language = language or self.state.language
+        self.transcript.append({"speaker": "agent", "text": text, "at": self.now().isoformat(),
+                                "language": self.spoken_language})
+
+    # -- languages (issue 14) ----------------------------------------------------------------------
+    def _understand_in(self, text: str, language: str) -> IntentResult:
+        if self._understand_takes_language:
+            return self._understand(text, language=language)
+        return self._understand(text)
+
+    def _choose_language(self, text: str, spoken: str | None, understood: IntentResult
+                         ) -> call_language.LanguageChoice:
+        guess = None
+        if spoken is None and call_language.telling(text):
+            try:
+                guess = self._identify(text, self.languages)
+            except Exception as exc:  # noqa: BLE001 - no identification: the call keeps its language
+                log.warning("call %s: language not identified (%s)", self.call_id, type(exc).__name__)
+        here = understood.intent is not Intent.OTHER
+        return call_language.choose(self.state.language, self.languages, text, spoken, guess,
+                                    self.min_confidence, understood_here=here)
+
+    def _unserved(self, text: str, language: str) -> Reply:
+        """The fixed message in the caller's language, and a callback by a colleague who speaks it."""
+        self._hear(text, Intent.OTHER)
+        decided = policy_unserved.decide(self.state, language, self.languages, self.now(), self.config)
+        made: tuple[Action, ...] = ()
+        if decided.requests:
+            try:
+                made = self._persist(decided.requests)
+            except Exception as exc:  # noqa: BLE001 - kept for later: the callback was promised
+                log.warning("call %s: callback not saved (%s)", self.call_id, type(exc).__name__)
+                self.unsaved.extend(r for r in decided.requests if r.kind == "callback")
+        log.info("call %s: unserved language %s, end=%s", self.call_id, language, decided.end_call)
+        self.state = decided.state
+        self._say(decided.text, decided.language)
+        return Reply(text=decided.text, intent=Intent.CALLBACK_REQUEST, actions=made,
+                     end_call=decided.end_call, language=decided.language)
 
     def _hear(self, text: str, intent: Intent) -> None:
         self.transcript.append(
@@ -310,6 +370,9 @@ def build_dialogue(
     spool: Spool | None = None,
     channel: str = "phone",
     caller_id: str | None = None,
+    languages: tuple[str, ...] = ("en",),
+    identify: Identify | None = None,
+    min_confidence: float = 0.6,
 ) -> RuleDialogue:
     """The rule-based dialogue manager for one call.
 
@@ -320,7 +383,10 @@ def build_dialogue(
     number matcher (default: :func:`intents.entities.match_order_id`); ``spool``: where callbacks
     promised while the store was down go if it is still down when the call ends; ``channel``:
     "phone" (a voice line) or "chat" (text: no caller id, so a callback number is asked);
-    ``caller_id``: the calling number when the line gives one.
+    ``caller_id``: the calling number when the line gives one; ``languages``: the served
+    languages, the first the default (the call starts in it); ``identify``: the text language
+    identifier (default: :func:`intents.languages.identify_text`); ``min_confidence``: a typed turn's
+    language is trusted from this confidence on.
     """
     return RuleDialogue(
         store,
@@ -332,4 +398,7 @@ def build_dialogue(
         spool=spool,
         channel=channel,
         caller_id=caller_id,
+        languages=languages,
+        identify=identify,
+        min_confidence=min_confidence,
     )

@@ -55,8 +55,9 @@ class OrderStore(Protocol):
         channel: str,
         transcript: Sequence[Mapping[str, Any]],
         latency: Mapping[str, Any] | None = None,
+        language: str = "en",
     ) -> None:
-        """Save the call record."""
+        """Save the call record (``language``: the language the call was held in, ISO 639-1)."""
         ...
 
 

@@ -67,13 +67,15 @@ class Reply:
     """What the agent says next, and what it did.
 
     ``text`` is spoken clause by clause; ``actions`` are the store changes made while deciding it;
-    ``end_call`` asks the call to hang up once the reply has been heard.
+    ``end_call`` asks the call to hang up once the reply has been heard; ``language`` is the
+    language ``text`` is in.
     """
 
     text: str
     intent: Intent = Intent.OTHER
     actions: tuple[Action, ...] = ()
     end_call: bool = False
+    language: str = "en"  # ISO 639-1: the language ``text`` is in (the voice is chosen from it)
 
 
 class DialogueManager(Protocol):

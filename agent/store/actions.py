@@ -105,9 +105,9 @@ def apply(
         "call_id": call_id,
     }
     if kind == "escalation":
-        row: Any = Escalation(transcript=transcript, **fields)
+        row: Any = Escalation(transcript=transcript, language=request.language, **fields)
     elif kind == "callback":
-        row = Callback(due_at=request.due_at, **fields)
+        row = Callback(due_at=request.due_at, language=request.language, **fields)
     else:
         row = CHANGE_MODELS[kind](**fields)
     if not _insert(session, row):

@@ -187,8 +187,9 @@ class Store:
         channel: str,
         transcript: Sequence[Mapping[str, Any]],
         latency: Mapping[str, Any] | None = None,
+        language: str = "en",
     ) -> None:
-        """Save (or update) the call record with its transcript, latencies and changes."""
+        """Save (or update) the call record with its transcript, latencies, changes and language."""
         with self.session() as s:
             changes = [
                 {"kind": a.kind, "order_id": a.order_id, "amount": a.amount, "currency": a.currency}
@@ -200,6 +201,7 @@ class Store:
             row.transcript = [dict(t) for t in transcript]
             row.latency = dict(latency or {})
             row.changes = changes
+            row.language = language
             s.add(row)
 
     def dispose(self) -> None:

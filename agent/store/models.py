@@ -192,6 +192,7 @@ class Escalation(_Change, Base):
 
     order_id: Mapped[str | None] = mapped_column(ForeignKey("orders.id"), default=None, index=True)
     transcript: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")  # the caller's
 
 
 class Callback(_Change, Base):
@@ -202,6 +203,7 @@ class Callback(_Change, Base):
 
     order_id: Mapped[str | None] = mapped_column(ForeignKey("orders.id"), default=None, index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")  # speak it
 
 
 class AddressChange(_Change, Base):
@@ -236,6 +238,7 @@ class CallRecord(Base):
     transcript: Mapped[list[Any]] = mapped_column(JSON, default=list)
     latency: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     changes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")  # ISO 639-1
 
 
 CHANGE_MODELS: dict[str, type[_Change]] = {

@@ -96,7 +96,7 @@ class CallbackSpool:
 def _to_json(call_id: str, r: ActionRequest) -> dict[str, object]:
     return {"call_id": call_id, "kind": r.kind, "order_id": r.order_id, "amount": r.amount,
             "currency": r.currency, "reason": r.reason,
-            "due_at": r.due_at.isoformat() if r.due_at else None}
+            "due_at": r.due_at.isoformat() if r.due_at else None, "language": r.language}
 
 
 def _from_json(d: dict[str, object]) -> tuple[str, ActionRequest]:
@@ -109,5 +109,6 @@ def _from_json(d: dict[str, object]) -> tuple[str, ActionRequest]:
         currency=None if d.get("currency") is None else str(d["currency"]),
         reason=str(d.get("reason") or ""),
         due_at=datetime.fromisoformat(str(due)) if due else None,
+        language=str(d.get("language") or "en"),  # spooled before issue 14: English
     )
     return str(d["call_id"]), request

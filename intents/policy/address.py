@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from intents.i18n import t
 from intents.policy.common import ANYTHING_ELSE
 from intents.policy.config import DialogueConfig
 from intents.policy.orders import address_heard
@@ -47,18 +48,19 @@ def on_address(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision
     intent = turn.understood.intent
     if intent is Intent.DENY:
         return Decision(replace(s, stage=Stage.ANYTHING_ELSE),
-                        f"All right, I'll keep the address as it is. {ANYTHING_ELSE}", intent)
+                        t("All right, I'll keep the address as it is.") + " " + t(ANYTHING_ELSE), intent)
     raw = clean_caller_text(turn.text, 10_000)
     if len(raw) > config.policy.max_address_chars:
-        return Decision(s, "That's too long for an address. Please say just the street and number, the town "
-                        "and the postcode.", intent)
+        too_long = t("That's too long for an address. Please say just the street and number, the town "
+                     "and the postcode.")
+        return Decision(s, too_long, intent)
     text = address_heard(raw)
     if len(text) < 8:
-        return Decision(s, "Please say the full new address, with the postcode.", intent)
+        return Decision(s, t("Please say the full new address, with the postcode."), intent)
     facts = turn.order(s.order_id)
     country = facts.customer.country if facts is not None else ""
     if not has_postcode(text, turn, country):
-        return Decision(s, "I couldn't hear a valid postcode for your country in that. "
-                        "Please say the full new address again, with the postcode.", intent)
+        return Decision(s, t("I couldn't hear a valid postcode for your country in that. "
+                             "Please say the full new address again, with the postcode."), intent)
     return Decision(replace(s, stage=Stage.CONFIRM_ACTION, pending="address", new_address=text),
-                    f"I heard: {text}. Is that right?", intent)
+                    t("I heard: {address}. Is that right?", address=text), intent)

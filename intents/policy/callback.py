@@ -14,10 +14,11 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from intents.i18n import N_, current_language, t
+from intents.i18n.spoken import say_date, say_digits, say_number, say_time
 from intents.policy.common import ANYTHING_ELSE, local, zone
 from intents.policy.config import DialogueConfig
 from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
-from intents.script import say_date, say_digits, say_number
 from intents.types import Intent
 
 # Countries in one time zone; countries spanning several (US, CA, AU, BR, RU, MX) are asked.
@@ -70,6 +71,7 @@ _US_WORDS = {
     "pacific": "America/Los_Angeles",
 }
 NUMBER_ON_FILE = "on file"
+PASSED = N_("Of course. I've passed your call to a colleague, with everything we've said so far.")
 STORE_DOWN_REASON = "order system unreachable"
 
 
@@ -147,16 +149,19 @@ def slot(now: datetime, caller_tz: str, config: DialogueConfig) -> datetime:
 
 def _period(hour: int) -> str:
     if hour < 12:
-        return "in the morning"
+        return t("in the morning")
     if hour < 18:
-        return "in the afternoon"
-    return "in the evening"
+        return t("in the afternoon")
+    return t("in the evening")
 
 
 def say_slot(start: datetime, caller_tz: str, now: datetime) -> str:
     """"tomorrow between nine and ten in the morning" in the caller's local time."""
     mine = local(start, caller_tz)
     day = say_date(mine, local(now, caller_tz).date())
+    if current_language() != "en":  # a 24-hour clock or the language's own way of saying hours
+        return t("{day} between {start} and {end}", day=day, start=say_time(mine),
+                 end=say_time(mine + timedelta(hours=1)))
     h1, h2 = mine.hour % 12 or 12, (mine.hour + 1) % 12 or 12
     if mine.hour == 11:
         return f"{day} between eleven and noon"
@@ -178,40 +183,42 @@ def begin(s: DialogueState, turn: Turn, config: DialogueConfig, reason: str, lea
     s = replace(s, callback_reason=reason, callback_number=number, callback_tz=tz)
     if not number:
         return Decision(replace(s, stage=Stage.AWAIT_CALLBACK_NUMBER),
-                        f"{lead}What number should they call you on?".strip(), turn.understood.intent)
+                        (lead + t("What number should they call you on?")).strip(), turn.understood.intent)
     if not tz:
         return Decision(replace(s, stage=Stage.AWAIT_TIME_ZONE),
-                        f"{lead}So they call at a good time for you: "
-                        "which city or country are you in?".strip(),
+                        (lead + t("So they call at a good time for you: "
+                                  "which city or country are you in?")).strip(),
                         turn.understood.intent)
     return _book(s, turn, config, lead)
 
 
 def _book(
-    s: DialogueState, turn: Turn, config: DialogueConfig, lead: str, whose: str = "your time"
+    s: DialogueState, turn: Turn, config: DialogueConfig, lead: str, whose: str | None = None
 ) -> Decision:
+    whose = whose or t("your time")
     facts = turn.order(s.order_id) if s.verified or s.callback_number == NUMBER_ON_FILE else None
     order_id = facts.id if facts is not None else None
     start = slot(turn.now, s.callback_tz, config)
     number = s.callback_number
     if number == NUMBER_ON_FILE:
-        where = "on the number we have on file for you"
+        where = t("on the number we have on file for you")
         phone = facts.customer.phone if facts is not None else ""
     elif number == s.caller_id and s.channel == "phone":
-        where, phone = "on the number you're calling from", number
+        where, phone = t("on the number you're calling from"), number
     else:
         tail = re.sub(r"\D", "", number)[-3:]
-        where, phone = f"on the number ending {say_digits(tail)}", number
+        where, phone = t("on the number ending {digits}", digits=say_digits(tail)), number
     reason = s.callback_reason or "callback"
     callback = ActionRequest("callback", order_id, reason=f"{reason}; call {phone} ({s.callback_tz})",
-                             due_at=start)
+                             due_at=start, language=s.language)
     # With the store down only the callback is kept (spooled); an escalation could not be saved.
     requests = (callback,) if reason == STORE_DOWN_REASON else (
-        ActionRequest("escalation", order_id, reason=reason), callback)
-    text = (
-        f"{lead}A colleague will call you {say_slot(start, s.callback_tz, turn.now)}, {whose}, {where}. "
-        f"They'll have a summary of our call, so you won't need to repeat anything. {ANYTHING_ELSE}"
-    )
+        ActionRequest("escalation", order_id, reason=reason, language=s.language), callback)
+    text = lead + t(
+        "A colleague will call you {slot}, {whose}, {where}. "
+        "They'll have a summary of our call, so you won't need to repeat anything.",
+        slot=say_slot(start, s.callback_tz, turn.now), whose=whose, where=where,
+    ) + " " + t(ANYTHING_ELSE)
     state = replace(s, stage=Stage.ANYTHING_ELSE, escalated=reason != STORE_DOWN_REASON, callback_reason="")
     return Decision(state, text.strip(), turn.understood.intent, requests)
 
@@ -222,13 +229,11 @@ def escalate(s: DialogueState, turn: Turn, config: DialogueConfig, reason: str =
     if s.escalated:
         return Decision(
             replace(s, stage=Stage.ANYTHING_ELSE),
-            f"You're already booked; a colleague will call you back. {ANYTHING_ELSE}",
+            t("You're already booked; a colleague will call you back.") + " " + t(ANYTHING_ELSE),
             intent,
         )
     why = reason or ("caller asked for a person" if intent is Intent.HUMAN_AGENT else "verification failed")
-    return begin(s, turn, config, why, lead="Of course. I've passed your call to a colleague, "
-                 "with everything "
-                 "we've said so far. ")
+    return begin(s, turn, config, why, lead=t(PASSED) + " ")
 
 
 def on_number(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
@@ -238,9 +243,10 @@ def on_number(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     if not found:
         if turn.understood.intent is Intent.DENY:
             return Decision(replace(s, stage=Stage.ANYTHING_ELSE, callback_reason=""),
-                            f"All right, no callback then. {ANYTHING_ELSE}", turn.understood.intent)
-        return Decision(s, "Sorry, I didn't get the number. Please say it digit by digit, with the country "
-                        "code if you're outside the UK.", turn.understood.intent)
+                            t("All right, no callback then.") + " " + t(ANYTHING_ELSE),
+                            turn.understood.intent)
+        return Decision(s, t("Sorry, I didn't get the number. Please say it digit by digit, with the country "
+                             "code if you're outside the UK."), turn.understood.intent)
     number = found[0]
     plus = "+" if "+" in turn.text or re.search(r"\bplus\b", turn.text, re.IGNORECASE) else ""
     number = plus + re.sub(r"\D", "", number)
@@ -254,5 +260,6 @@ def on_time_zone(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisi
     if tz is not None:
         return _book(replace(s, callback_tz=tz, missed=0), turn, config, "")
     team = config.callbacks.time_zone
-    return _book(replace(s, callback_tz=team, missed=0), turn, config, "Sorry, I didn't catch the place. ",
-                 whose=f"{team.rsplit('/', 1)[-1].replace('_', ' ')} time")
+    return _book(replace(s, callback_tz=team, missed=0), turn, config,
+                 t("Sorry, I didn't catch the place.") + " ",
+                 whose=t("{city} time", city=team.rsplit("/", 1)[-1].replace("_", " ")))

@@ -7,12 +7,13 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from intents.i18n import N_, t
+from intents.i18n.spoken import relative_day, say_amount, say_date, say_number, say_time
 from intents.policy.config import DialogueConfig
 from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
-from intents.script import say_amount, say_date, say_number, say_time
 from intents.types import Intent
 
-ANYTHING_ELSE = "Is there anything else I can help with?"
+ANYTHING_ELSE = N_("Is there anything else I can help with?")  # a msgid: say it with t()
 
 PROBLEMS = frozenset(
     {
@@ -29,16 +30,21 @@ PROBLEMS = frozenset(
 )
 
 RESTATE = {
-    Intent.ORDER_STATUS: "you'd like to know where your parcel is",
-    Intent.CUSTOMS_DELAY: "your parcel seems stuck at customs",
-    Intent.DELIVERED_NOT_RECEIVED: "the tracking says delivered, but you don't have the parcel",
-    Intent.DAMAGED_ITEM: "your item arrived damaged or doesn't work",
-    Intent.WRONG_ITEM: "you received the wrong item",
-    Intent.RETURN_REQUEST: "you'd like to return your order",
-    Intent.REFUND_STATUS: "you're asking about a refund",
-    Intent.CANCEL_ORDER: "you'd like to cancel your order",
-    Intent.CHANGE_ADDRESS: "you'd like to change the delivery address",
-}
+    Intent.ORDER_STATUS: N_("you'd like to know where your parcel is"),
+    Intent.CUSTOMS_DELAY: N_("your parcel seems stuck at customs"),
+    Intent.DELIVERED_NOT_RECEIVED: N_("the tracking says delivered, but you don't have the parcel"),
+    Intent.DAMAGED_ITEM: N_("your item arrived damaged or doesn't work"),
+    Intent.WRONG_ITEM: N_("you received the wrong item"),
+    Intent.RETURN_REQUEST: N_("you'd like to return your order"),
+    Intent.REFUND_STATUS: N_("you're asking about a refund"),
+    Intent.CANCEL_ORDER: N_("you'd like to cancel your order"),
+    Intent.CHANGE_ADDRESS: N_("you'd like to change the delivery address"),
+}  # msgids: restated() renders them
+
+
+def restated(problem: Intent) -> str:
+    """The caller's problem said back to them, in the current language (a clause, no period)."""
+    return t(RESTATE[problem])
 
 
 def zone(name: str) -> ZoneInfo | timezone:
@@ -69,23 +75,25 @@ def day(moment: datetime, turn: Turn, facts: OrderFacts) -> str:
 
 def by_day(moment: datetime, turn: Turn, facts: OrderFacts) -> str:
     """A deadline as spoken: "by Friday, ..."; "today" (not "by today") when it is today or past."""
-    spoken = day(moment, turn, facts)
-    if spoken in ("today", "yesterday") or local(moment, facts.customer.time_zone).date() < today(
-            turn, facts.customer.time_zone):
-        return "today"
-    return f"by {spoken}"
+    tz = facts.customer.time_zone
+    now = today(turn, tz)
+    if local(moment, tz).date() <= now:
+        return relative_day(now, now) or ""
+    return t("by {day}", day=day(moment, turn, facts))
 
 
 def day_time(moment: datetime, turn: Turn, facts: OrderFacts) -> str:
     """A date and a clock time in the customer's time zone, as spoken."""
     tz = facts.customer.time_zone
-    return f"{say_date(local(moment, tz), today(turn, tz))} at {say_time(local(moment, tz))}"
+    return t("{day} at {time}", day=say_date(local(moment, tz), today(turn, tz)),
+             time=say_time(local(moment, tz)))
 
 
 def close(s: DialogueState, config: DialogueConfig, lead: str = "") -> Decision:
     """Layer 4: thank, leave the door open, hang up."""
     p = config.persona
-    text = f"{lead}Thanks for calling {p.store_name}. {p.open_door} Goodbye."
+    thanks = t("Thanks for calling {store_name}.", store_name=p.store_name)
+    text = f"{lead}{thanks} {t(p.open_door)} {t('Goodbye.')}"
     return Decision(replace(s, stage=Stage.ENDED), text, Intent.GOODBYE, end_call=True)
 
 
@@ -93,8 +101,8 @@ def store_down(s: DialogueState, config: DialogueConfig) -> Decision:
     """The store can't be reached: apologise, offer a callback (its slot is set when booked)."""
     return Decision(
         replace(s, stage=Stage.OFFER_CALLBACK),
-        "I'm sorry, I can't reach our order system right now. "
-        "I can have a colleague call you back once it's working again. Would you like that?",
+        t("I'm sorry, I can't reach our order system right now. "
+          "I can have a colleague call you back once it's working again. Would you like that?"),
         Intent.OTHER,
     )
 
@@ -104,14 +112,14 @@ def book_callback(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decis
     from intents.policy import callback as policy_callback
 
     return policy_callback.begin(s, turn, config, policy_callback.STORE_DOWN_REASON,
-                                 lead="Sorry again for the trouble. ")
+                                 lead=t("Sorry again for the trouble.") + " ")
 
 
 def offer_human(s: DialogueState, lead: str, intent: Intent) -> Decision:
     """After three failed tries: offer a colleague instead of guessing."""
     return Decision(
         replace(s, stage=Stage.OFFER_HUMAN),
-        f"{lead} I can have a colleague call you back to sort it out. Would you like that?",
+        lead + " " + t("I can have a colleague call you back to sort it out. Would you like that?"),
         intent,
     )
 
@@ -148,7 +156,7 @@ def ok(
     requests among ``requests`` (else :func:`intents.policy.remedy.wrap_unconfirmed` asks first)."""
     state = replace(s, stage=Stage.ANYTHING_ELSE, options=(), pending="", new_address="", proposal=(),
                     proposal_text="")
-    return Decision(state, f"{text} {ANYTHING_ELSE}", turn.understood.intent, tuple(requests),
+    return Decision(state, f"{text} {t(ANYTHING_ELSE)}", turn.understood.intent, tuple(requests),
                     confirmed=confirmed)
 
 
@@ -166,25 +174,28 @@ def already(facts: OrderFacts, turn: Turn, config: DialogueConfig) -> str | None
     """What to say when a refund or a reship was already made on this order."""
     refund = facts.has("refund")
     if refund is not None:
-        return (
-            f"That's already done: a refund of {money(facts, refund.amount)} was issued "
-            f"{_on_day(refund.created_at, turn, facts)}. "
-            f"It reaches your card within {say_number(config.policy.refund_days)} business days. "
-            "There's nothing else you need to do."
+        return t(
+            "That's already done: a refund of {amount} was issued {when}. "
+            "It reaches your card within {days} business days. "
+            "There's nothing else you need to do.",
+            amount=money(facts, refund.amount), when=_on_day(refund.created_at, turn, facts),
+            days=say_number(config.policy.refund_days),
         )
     reship = facts.has("reship")
     if reship is not None:
-        return (
-            f"That's already done: a replacement was set up {_on_day(reship.created_at, turn, facts)}. "
-            "You'll find its tracking number in your email."
+        return t(
+            "That's already done: a replacement was set up {when}. "
+            "You'll find its tracking number in your email.",
+            when=_on_day(reship.created_at, turn, facts),
         )
     return None
 
 
 def _on_day(moment: datetime, turn: Turn, facts: OrderFacts) -> str:
     """"today", "yesterday", or "on Friday, November the ..."."""
-    spoken = day(moment, turn, facts)
-    return spoken if spoken in ("today", "yesterday", "tomorrow") else f"on {spoken}"
+    tz = facts.customer.time_zone
+    near = relative_day(local(moment, tz), today(turn, tz))
+    return near if near is not None else t("on {day}", day=day(moment, turn, facts))
 
 
 def reason(s: DialogueState) -> str:

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from intents.i18n import N_
+
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
 EU_COUNTRIES = [
@@ -127,9 +129,10 @@ class Persona(BaseModel):
 
     store_name: str = "Northwind"
     agent_name: str = "Alex"
-    team: str = "after-sales"
-    promise: str = "I'll sort this out with you right now."
-    open_door: str = "If anything else comes up, just call back, any time."
+    # Msgids: said in the call's language when the catalogue has them (a custom text stays as written).
+    team: str = N_("after-sales")
+    promise: str = N_("I'll sort this out with you right now.")
+    open_door: str = N_("If anything else comes up, just call back, any time.")
     default_time_zone: str = "UTC"
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from intents.i18n import N_, speaking, t
+from intents.i18n.spoken import say_digits
 from intents.nlu import sounds_like_yes
 from intents.policy import address as policy_address
 from intents.policy import callback as callback
@@ -19,32 +21,35 @@ from intents.policy import remedy as rem
 from intents.policy import repair as repair
 from intents.policy import security as security
 from intents.policy import solve as solve
-from intents.policy.common import PROBLEMS, RESTATE
+from intents.policy.common import PROBLEMS, RESTATE, restated
 from intents.policy.config import DialogueConfig
 from intents.policy.types import Decision, DialogueState, Stage, Turn
 from intents.policy.verify import contact_matches, gave_contact
-from intents.script import say_digits
 from intents.types import Entities, Intent
 
-# A reply that opens with a fixed clause starts at once (its audio is cached) while the rest,
-# with the caller's digits in it, is synthesized behind it: ~80 ms sooner than opening on them.
-ACK = "Thanks. "
-ASK_ORDER = "What's your order number?"
-ASK_CONTACT = "To keep your order safe, what's the email, phone number or postcode on it?"
-ASK_SPELL = "Could you say the order number digit by digit?"
-VERIFIED = "Thanks, you're verified. "
-ASK_CONTACT_AGAIN = "I need the email, phone number or postcode on the order before I can go on."
+# Msgids (English templates): said with t() in the call's language.
+# A reply that opens with a fixed clause ("Thanks.") starts at once (its audio is cached) while the
+# rest, with the caller's digits in it, is synthesized behind it: ~80 ms sooner than opening on them.
+ASK_ORDER = N_("What's your order number?")
+ASK_CONTACT = N_("To keep your order safe, what's the email, phone number or postcode on it?")
+ASK_SPELL = N_("Could you say the order number digit by digit?")
+ASK_CONTACT_AGAIN = N_("I need the email, phone number or postcode on the order before I can go on.")
+NO_CHANGE = N_("All right, I won't change anything.")
 # Asked after a second answer with nothing usable in it: saying the same line again would not help.
-ASK_CONTACT_SLOWLY = (
+ASK_CONTACT_SLOWLY = N_(
     "Sorry, I still didn't catch it. Could you say the postcode one character at a time? "
     "Or the phone number, digit by digit."
 )
 
 
-def greeting(config: DialogueConfig) -> str:
-    """Layer 1, the opener: who is speaking and a concrete promise, no filler."""
+def greeting(config: DialogueConfig, language: str | None = None) -> str:
+    """Layer 1, the opener: who is speaking and a concrete promise, no filler (in ``language``,
+    default the current one)."""
     p = config.persona
-    return f"Hi, this is {p.agent_name} from {p.store_name} {p.team}. {p.promise} What happened?"
+    with speaking(language):
+        hello = t("Hi, this is {agent_name} from {store_name} {team}.", agent_name=p.agent_name,
+                  store_name=p.store_name, team=t(p.team))
+        return f"{hello} {t(p.promise)} {t('What happened?')}"
 
 
 def fixed_phrases(config: DialogueConfig) -> tuple[str, ...]:
@@ -55,20 +60,20 @@ def fixed_phrases(config: DialogueConfig) -> tuple[str, ...]:
     p = config.persona
     return (
         greeting(config),
-        f"Thanks for calling {p.store_name}.",
-        "Thanks, that matches.",
-        "Thanks.",
-        "Done.",
-        "Of course.",
-        "Sorry, I didn't catch that.",
-        "Sorry, I still didn't catch it.",
-        "Sorry, those details don't match what I have for that order.",
-        common.ANYTHING_ELSE,
-        ASK_ORDER,
-        ASK_CONTACT,
-        ASK_SPELL,
-        ASK_CONTACT_AGAIN,
-        *(f"So {restated}." for restated in RESTATE.values()),
+        t("Thanks for calling {store_name}.", store_name=p.store_name),
+        t("Thanks, that matches."),
+        t("Thanks."),
+        t("Done."),
+        t("Of course."),
+        t("Sorry, I didn't catch that."),
+        t("Sorry, I still didn't catch it."),
+        t("Sorry, those details don't match what I have for that order."),
+        t(common.ANYTHING_ELSE),
+        t(ASK_ORDER),
+        t(ASK_CONTACT),
+        t(ASK_SPELL),
+        t(ASK_CONTACT_AGAIN),
+        *(t("So {restated}.", restated=restated(problem)) for problem in RESTATE),
     )
 
 
@@ -99,9 +104,10 @@ def step(state: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     s = replace(state, turns=state.turns + 1)
     if turn.understood.intent is not Intent.OTHER:
         s = replace(s, missed=0)
-    decision = _route(s, turn, config)
-    decision = rem.wrap_unconfirmed(s, turn, decision, config)
-    return repair.with_also(decision)
+    with speaking(s.language):  # every reply below is rendered in the call's language
+        decision = _route(s, turn, config)
+        decision = rem.wrap_unconfirmed(s, turn, decision, config)
+        return repair.with_also(decision)
 
 
 def _route(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
@@ -143,19 +149,20 @@ def _on_problem(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
     if s.problem is not None and intent in PROBLEMS:
         if s.verified and s.order_id is not None:
             return solve.solve(s, turn, config)
-        sorry = "I'm sorry about all this trouble. " if repair.is_angry(turn.text) else ""
+        sorry = t("I'm sorry about all this trouble.") + " " if repair.is_angry(turn.text) else ""
+        so = t("So {restated}. I'll look at it right now.", restated=restated(s.problem))
         return Decision(
             replace(s, stage=Stage.AWAIT_ORDER),
-            f"{sorry}So {RESTATE[s.problem]}. I'll look at it right now. {ASK_ORDER}",
+            f"{sorry}{so} {t(ASK_ORDER)}",
             intent,
         )
     if s.verified:
-        return repair.not_understood(s, turn, config, "What can I do for you with this order?")
-    lead = "I'm sorry you've had this trouble. " if repair.is_angry(turn.text) else ""
+        return repair.not_understood(s, turn, config, t("What can I do for you with this order?"))
+    lead = t("I'm sorry you've had this trouble.") + " " if repair.is_angry(turn.text) else ""
     return repair.not_understood(
         s, turn, config,
-        f"{lead}Tell me in a few words what happened. "
-        "For example a late parcel, a damaged item, or a return.",
+        lead + t("Tell me in a few words what happened. "
+                 "For example a late parcel, a damaged item, or a return."),
     )
 
 
@@ -167,23 +174,25 @@ def _on_await_order(s: DialogueState, turn: Turn, config: DialogueConfig) -> Dec
     if intent is Intent.DENY:
         return Decision(
             replace(s, stage=Stage.AWAIT_PROBLEM, problem=None),
-            "Sorry, I got that wrong. What happened, in a few words?",
+            t("Sorry, I got that wrong. What happened, in a few words?"),
             intent,
         )
     if intent in PROBLEMS and intent is not s.problem:
         s = replace(s, problem=intent)
-        return Decision(s, f"Got it: {RESTATE[intent]}. {ASK_ORDER}", intent)
+        return Decision(s, f"{t('Got it: {restated}.', restated=restated(intent))} {t(ASK_ORDER)}", intent)
     return Decision(
         s,
-        "I need the order number to look this up. It's in your confirmation email. "
-        "You can also type it on the keypad, then press hash.",
+        t("I need the order number to look this up. It's in your confirmation email. "
+          "You can also type it on the keypad, then press hash."),
         intent,
     )
 
 
 def _on_order_number(s: DialogueState, turn: Turn, config: DialogueConfig, restate: bool = False) -> Decision:
     """Accept an exact match; anything else is never read back as a real number (see policy_security)."""
-    lead = f"So {RESTATE[s.problem]}. " if restate and s.problem is not None else ""
+    lead = ""
+    if restate and s.problem is not None:
+        lead = t("So {restated}.", restated=restated(s.problem)) + " "
     heard = turn.heard or ""
     if turn.exact and turn.candidates and turn.candidates[0] == heard:
         return _order_known(replace(s, order_id=heard, heard_order=None, near=()), turn, config, lead)
@@ -202,10 +211,10 @@ def _order_known(
         return _verified(replace(s, verified=True), turn, config)
     if facts is not None and contact_matches(facts.customer, turn.understood.entities, turn.text):
         return _verified(replace(s, verified=True, verified_customer=facts.customer.id), turn, config)
-    said = f"{ACK}Order {say_digits(s.order_id or '')}." if echo else ACK.strip()
+    said = t("Thanks. Order {digits}.", digits=say_digits(s.order_id or "")) if echo else t("Thanks.")
     return Decision(
         replace(s, stage=Stage.AWAIT_CONTACT),
-        f"{lead}{said} {ASK_CONTACT}",
+        f"{lead}{said} {t(ASK_CONTACT)}",
         turn.understood.intent,
     )
 
@@ -221,7 +230,7 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
         return _on_order_number(s, turn, config)  # not a matching detail but a real order: the number again
     if intent is Intent.DENY and not gave_contact(entities, turn.text):
         s = replace(s, stage=Stage.AWAIT_ORDER, order_id=None, spell_mode=True, near=())
-        return Decision(s, f"No problem. {ASK_SPELL}", intent)
+        return Decision(s, f"{t('No problem.')} {t(ASK_SPELL)}", intent)
     if not gave_contact(entities, turn.text):
         return _contact_unclear(s, intent, config)
     if s.order_id is None:  # the number heard was no order: look for a near miss this answer matches
@@ -232,7 +241,7 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
         s = replace(s, order_id=found, near=())
         assert facts is not None
         return _verified(replace(s, verified=True, verified_customer=facts.customer.id), turn, config,
-                         lead=f"Thanks, that matches order {say_digits(found)}. ")
+                         lead=t("Thanks, that matches order {digits}.", digits=say_digits(found)) + " ")
     if facts is not None and contact_matches(facts.customer, entities, turn.text):
         return _verified(replace(s, verified=True, verified_customer=facts.customer.id), turn, config)
     failures = s.verify_failures + 1
@@ -240,12 +249,12 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
     failed = (facts.id,) if facts is not None else ()
     if failures >= config.policy.max_verification_attempts:
         return replace(common.offer_human(
-            s, "I'm sorry, those details still don't match, so I can't open this order.", intent
+            s, t("I'm sorry, those details still don't match, so I can't open this order."), intent
         ), failed_orders=failed)
     return Decision(
         s,
-        "Sorry, those details don't match what I have for that order. "
-        "Could you try again? The email, phone number or postcode on the order.",
+        t("Sorry, those details don't match what I have for that order. "
+          "Could you try again? The email, phone number or postcode on the order."),
         intent,
         failed_orders=failed,
     )
@@ -258,12 +267,12 @@ def _contact_unclear(s: DialogueState, intent: Intent, config: DialogueConfig) -
     unclear = s.contact_unclear + 1
     s = replace(s, contact_unclear=unclear)
     if unclear < 2:
-        return Decision(s, ASK_CONTACT_AGAIN, intent)
+        return Decision(s, t(ASK_CONTACT_AGAIN), intent)
     failures = s.verify_failures + 1
     s = replace(s, verify_failures=failures)
     if failures >= config.policy.max_verification_attempts:
-        return common.offer_human(s, "I'm sorry, I still can't make out those details.", intent)
-    return Decision(s, ASK_CONTACT_SLOWLY, intent)
+        return common.offer_human(s, t("I'm sorry, I still can't make out those details."), intent)
+    return Decision(s, t(ASK_CONTACT_SLOWLY), intent)
 
 
 def _verified(s: DialogueState, turn: Turn, config: DialogueConfig, lead: str = "") -> Decision:
@@ -271,10 +280,10 @@ def _verified(s: DialogueState, turn: Turn, config: DialogueConfig, lead: str = 
     if s.problem is None:
         return Decision(
             replace(s, stage=Stage.AWAIT_PROBLEM),
-            f"{lead or VERIFIED}What can I do for you with this order?",
+            (lead or t("Thanks, you're verified.") + " ") + t("What can I do for you with this order?"),
             turn.understood.intent,
         )
-    return solve.solve(s, turn, config, lead=lead or "Thanks, that matches. ")
+    return solve.solve(s, turn, config, lead=lead or t("Thanks, that matches.") + " ")
 
 
 def _on_anything_else(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
@@ -287,8 +296,9 @@ def _on_anything_else(s: DialogueState, turn: Turn, config: DialogueConfig) -> D
     if intent in PROBLEMS or turn.heard is not None:
         return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM), turn, config)
     if intent is Intent.AFFIRM:
-        return Decision(replace(s, stage=Stage.AWAIT_PROBLEM), "Sure. What else can I do?", intent)
-    return repair.not_understood(s, turn, config, f"Sorry, I didn't catch that. {common.ANYTHING_ELSE}")
+        return Decision(replace(s, stage=Stage.AWAIT_PROBLEM), t("Sure. What else can I do?"), intent)
+    again = t("Sorry, I didn't catch that.") + " " + t(common.ANYTHING_ELSE)
+    return repair.not_understood(s, turn, config, again)
 
 
 def _on_offer_human(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
@@ -299,9 +309,10 @@ def _on_offer_human(s: DialogueState, turn: Turn, config: DialogueConfig) -> Dec
     if intent is Intent.DENY:
         if s.callback_reason == "caller disputes the outcome":
             return Decision(replace(s, stage=Stage.ANYTHING_ELSE, callback_reason=""),
-                            f"All right. I've noted that you disagree. {common.ANYTHING_ELSE}", intent)
-        return common.close(s, config, lead="All right. ")
-    return Decision(s, "Would you like a colleague to call you back? Just say yes or no.", intent)
+                            t("All right. I've noted that you disagree.") + " " + t(common.ANYTHING_ELSE),
+                            intent)
+        return common.close(s, config, lead=t("All right.") + " ")
+    return Decision(s, t("Would you like a colleague to call you back? Just say yes or no."), intent)
 
 
 def _on_also(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
@@ -311,7 +322,7 @@ def _on_also(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
         return decided
     if turn.understood.intent in PROBLEMS or turn.heard is not None:
         return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM, also=()), turn, config)
-    return repair.not_understood(s, turn, config, "Sorry. Shall we look at that too? Just say yes or no.")
+    return repair.not_understood(s, turn, config, t("Sorry. Shall we look at that too? Just say yes or no."))
 
 
 def _on_choose_remedy(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
@@ -327,14 +338,14 @@ def _on_choose_remedy(s: DialogueState, turn: Turn, config: DialogueConfig) -> D
     if intent is Intent.DENY:
         return Decision(
             replace(s, stage=Stage.ANYTHING_ELSE, options=()),
-            f"All right, I won't change anything. {common.ANYTHING_ELSE}",
+            f"{t(NO_CHANGE)} {t(common.ANYTHING_ELSE)}",
             intent,
         )
     if intent in PROBLEMS:
         return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM, options=()), turn, config)
     if repair.is_dispute(turn):
         return repair.dispute(s, turn, config)
-    return Decision(s, "Would you prefer a replacement, or a refund?", intent)
+    return Decision(s, t("Would you prefer a replacement, or a refund?"), intent)
 
 
 def _on_confirm_action(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
@@ -350,20 +361,21 @@ def _on_confirm_action(s: DialogueState, turn: Turn, config: DialogueConfig) -> 
         if s.pending == "address":
             return Decision(
                 replace(s, stage=Stage.AWAIT_ADDRESS, new_address=""),
-                "Sorry. Please say the new address again, with the postcode.",
+                t("Sorry. Please say the new address again, with the postcode."),
                 intent,
             )
         return Decision(
             replace(s, stage=Stage.ANYTHING_ELSE, pending="", proposal=(), proposal_text=""),
-            f"All right, I won't change anything. {common.ANYTHING_ELSE}",
+            f"{t(NO_CHANGE)} {t(common.ANYTHING_ELSE)}",
             intent,
         )
     if intent in PROBLEMS and intent is not s.problem:
         return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM, pending="", proposal=()), turn, config)
     if repair.is_dispute(turn):
         return repair.dispute(replace(s, pending="", proposal=()), turn, config)
-    question = "Is that right? Just say yes or no." if s.pending == "address" else rem.CONFIRM_QUESTION
-    return Decision(s, f"{question} Just say yes or no." if s.pending != "address" else question, intent)
+    if s.pending == "address":
+        return Decision(s, t("Is that right? Just say yes or no."), intent)
+    return Decision(s, f"{t(rem.CONFIRM_QUESTION)} {t('Just say yes or no.')}", intent)
 
 
 def _on_offer_callback(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
@@ -374,7 +386,8 @@ def _on_offer_callback(s: DialogueState, turn: Turn, config: DialogueConfig) -> 
     if intent is Intent.DENY:
         return Decision(
             replace(s, stage=Stage.ANYTHING_ELSE),
-            f"All right. It should be back soon; please try again in a little while. {common.ANYTHING_ELSE}",
+            f"{t('All right. It should be back soon; please try again in a little while.')} "
+            f"{t(common.ANYTHING_ELSE)}",
             intent,
         )
     if not turn.store_ok:

@@ -6,11 +6,12 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
+from intents.i18n import t
+from intents.i18n.spoken import say_code_end, say_days, say_digits, say_number
 from intents.policy import remedy as rem
 from intents.policy.common import already, by_day, day, money, ok, store_down
 from intents.policy.config import DialogueConfig
 from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
-from intents.script import say_code_end, say_days, say_digits, say_number
 
 NOT_SHIPPED = ("label_created",)
 
@@ -22,13 +23,13 @@ def return_request(s: DialogueState, turn: Turn, config: DialogueConfig, facts: 
     window = p.return_window(facts.customer.country)
     if ship is None or ship.status in NOT_SHIPPED:
         return ask_cancel(
-            s, turn, facts, "It hasn't shipped yet, so instead of a return I can simply cancel it."
+            s, turn, facts, t("It hasn't shipped yet, so instead of a return I can simply cancel it.")
         )
     if ship.status != "delivered":
         return ok(
             s,
-            f"It's still on its way. Once it arrives, you have {say_days(window)} to return it. "
-            "Just call us then.",
+            t("It's still on its way. Once it arrives, you have {days} to return it. "
+              "Just call us then.", days=say_days(window)),
             turn,
         )
     delivered = ship.delivered_at or (ship.events[-1].at if ship.events else facts.placed_at)
@@ -37,33 +38,37 @@ def return_request(s: DialogueState, turn: Turn, config: DialogueConfig, facts: 
     if age > window:
         return ok(
             s,
-            f"I'm sorry; it was delivered {day(delivered, turn, facts)}, and the {say_number(window)}-day "
-            f"return window closed {day(deadline, turn, facts)}. So I can't take it back as a return. "
-            "If something is wrong with the item, tell me and I'll look at it.",
+            t("I'm sorry; it was delivered {delivered}, and the {days}-day "
+              "return window closed {closed}. So I can't take it back as a return. "
+              "If something is wrong with the item, tell me and I'll look at it.",
+              delivered=day(delivered, turn, facts), days=say_number(window),
+              closed=day(deadline, turn, facts)),
             turn,
         )
     label = facts.has("return_label")
     done = already(facts, turn, config)
     if done is not None or label is not None:
-        sent = day(label.created_at, turn, facts) if label else "earlier"
-        text = done or f"I already emailed you a prepaid return label, {sent}."
+        sent = day(label.created_at, turn, facts) if label else t("earlier")
+        text = done or t("I already emailed you a prepaid return label, {when}.", when=sent)
         return ok(s, text, turn)
     if facts.total <= p.refund_without_return_max:
         left = rem.refundable(facts)
         return rem.propose(
-            s, turn, facts, config, "Good news: you don't need to send it back.",
+            s, turn, facts, config, t("Good news: you don't need to send it back."),
             (ActionRequest("refund", facts.id, left, facts.currency, reason="return without shipping back"),),
-            f"Done. I've refunded {money(facts, left)}; it reaches your card within "
-            f"{say_number(p.refund_days)} business days. Please keep the item.",
-            note="You keep the item.",
+            t("Done. I've refunded {amount}; it reaches your card within "
+              "{days} business days. Please keep the item.", amount=money(facts, left),
+              days=say_number(p.refund_days)),
+            note=t("You keep the item."),
         )
     return rem.propose(
         s, turn, facts, config, "",
         (ActionRequest("return_label", facts.id, reason="return request, insured"),),
-        "Done. I've emailed you a prepaid return label, with return-shipping insurance, so it costs you "
-        f"nothing. Please drop the parcel at a post office by {day(deadline, turn, facts)}. Your refund of "
-        f"{money(facts)} follows within {say_number(p.refund_days)} business days of it reaching us.",
-        note="It's insured and costs you nothing.",
+        t("Done. I've emailed you a prepaid return label, with return-shipping insurance, so it costs you "
+          "nothing. Please drop the parcel at a post office by {deadline}. Your refund of "
+          "{amount} follows within {days} business days of it reaching us.",
+          deadline=day(deadline, turn, facts), amount=money(facts), days=say_number(p.refund_days)),
+        note=t("It's insured and costs you nothing."),
     )
 
 
@@ -74,20 +79,22 @@ def refund_status(s: DialogueState, turn: Turn, config: DialogueConfig, facts: O
         arrives = refund.created_at + timedelta(days=config.policy.refund_days + 2)
         return ok(
             s,
-            f"A refund of {money(facts, refund.amount)} was issued {day(refund.created_at, turn, facts)}. "
-            f"It should be on your card by {day(arrives, turn, facts)}. You don't need to do anything.",
+            t("A refund of {amount} was issued {issued}. "
+              "It should be on your card by {arrives}. You don't need to do anything.",
+              amount=money(facts, refund.amount), issued=day(refund.created_at, turn, facts),
+              arrives=day(arrives, turn, facts)),
             turn,
         )
     if facts.has("return_label") is not None:
         return ok(
             s,
-            "We're waiting for your return to reach us. Your refund follows within "
-            f"{say_number(config.policy.refund_days)} business days of its arrival.",
+            t("We're waiting for your return to reach us. Your refund follows within "
+              "{days} business days of its arrival.", days=say_number(config.policy.refund_days)),
             turn,
         )
     return Decision(
         replace(s, stage=Stage.AWAIT_PROBLEM, problem=None),
-        "I don't see a refund on this order yet. What happened with it?",
+        t("I don't see a refund on this order yet. What happened with it?"),
         turn.understood.intent,
     )
 
@@ -95,8 +102,10 @@ def refund_status(s: DialogueState, turn: Turn, config: DialogueConfig, facts: O
 def ask_cancel(s: DialogueState, turn: Turn, facts: OrderFacts, lead: str) -> Decision:
     return Decision(
         replace(s, stage=Stage.CONFIRM_ACTION, pending="cancel"),
-        f"{lead} I'll cancel order {say_digits(facts.id)} and refund the full {money(facts)} to your card. "
-        f"{rem.CONFIRM_QUESTION}",
+        f"{lead} "
+        + t("I'll cancel order {digits} and refund the full {amount} to your card.",
+            digits=say_digits(facts.id), amount=money(facts))
+        + f" {t(rem.CONFIRM_QUESTION)}",
         turn.understood.intent,
     )
 
@@ -104,15 +113,15 @@ def ask_cancel(s: DialogueState, turn: Turn, facts: OrderFacts, lead: str) -> De
 def cancel(s: DialogueState, turn: Turn, config: DialogueConfig, facts: OrderFacts) -> Decision:
     """Cancel only before dispatch."""
     if facts.cancelled:
-        return ok(s, "This order is already cancelled. " + (already(facts, turn, config) or ""), turn)
+        return ok(s, t("This order is already cancelled.") + " " + (already(facts, turn, config) or ""), turn)
     ship = facts.shipment
     if ship is None or ship.status in NOT_SHIPPED:
-        return ask_cancel(s, turn, facts, "It hasn't shipped yet, so I can cancel it.")
+        return ask_cancel(s, turn, facts, t("It hasn't shipped yet, so I can cancel it."))
     window = config.policy.return_window(facts.customer.country)
     return ok(
         s,
-        f"It has already shipped, so I can't cancel it now. Once it arrives, you can return it within "
-        f"{say_days(window)}, and we'll refund you.",
+        t("It has already shipped, so I can't cancel it now. Once it arrives, you can return it within "
+          "{days}, and we'll refund you.", days=say_days(window)),
         turn,
     )
 
@@ -121,18 +130,18 @@ def change_address(s: DialogueState, turn: Turn, config: DialogueConfig, facts: 
     """Change the address only before dispatch."""
     ship = facts.shipment
     if facts.cancelled:
-        return ok(s, "This order was cancelled, so there's nothing to redirect.", turn)
+        return ok(s, t("This order was cancelled, so there's nothing to redirect."), turn)
     if ship is None or ship.status in NOT_SHIPPED:
         return Decision(
             replace(s, stage=Stage.AWAIT_ADDRESS),
-            "It hasn't shipped yet, so I can change it. What's the new address, with the postcode?",
+            t("It hasn't shipped yet, so I can change it. What's the new address, with the postcode?"),
             turn.understood.intent,
         )
     return ok(
         s,
-        f"It has already shipped with {ship.carrier}, so I can't change the address from here. "
-        f"{ship.carrier} can redirect it; use the tracking number "
-        f"{say_code_end(ship.tracking_number)} on their website.",
+        t("It has already shipped with {carrier}, so I can't change the address from here. "
+          "{carrier} can redirect it; use the tracking number "
+          "{tracking} on their website.", carrier=ship.carrier, tracking=say_code_end(ship.tracking_number)),
         turn,
     )
 
@@ -145,11 +154,12 @@ def confirm(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     if s.pending == "cancel":
         check = rem.check_remedy("cancel", s.problem, facts, turn.now, config, facts.total)
         if not check.allowed:
-            return ok(s, f"I'm sorry, I can't cancel it now. {rem.refusal_text(check.refusal)}", turn)
+            return ok(s, t("I'm sorry, I can't cancel it now.") + f" {rem.refusal_text(check.refusal)}", turn)
         return ok(
             s,
-            f"Done. Order {say_digits(facts.id)} is cancelled, and I've refunded the full {money(facts)}. "
-            f"It reaches your card within {say_number(config.policy.refund_days)} business days.",
+            t("Done. Order {digits} is cancelled, and I've refunded the full {amount}. "
+              "It reaches your card within {days} business days.", digits=say_digits(facts.id),
+              amount=money(facts), days=say_number(config.policy.refund_days)),
             turn,
             ActionRequest(
                 "cancel", facts.id, check.refundable, facts.currency, reason="cancelled before dispatch"
@@ -159,8 +169,8 @@ def confirm(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     dispatch = max(facts.placed_at + timedelta(days=config.policy.dispatch_days), turn.now)
     return ok(
         s,
-        "Done. Your parcel will go to the new address. "
-        f"It still leaves our warehouse {by_day(dispatch, turn, facts)}.",
+        t("Done. Your parcel will go to the new address. "
+          "It still leaves our warehouse {by_day}.", by_day=by_day(dispatch, turn, facts)),
         turn,
         ActionRequest("address_change", facts.id, reason=s.new_address),
     )

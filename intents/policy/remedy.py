@@ -16,14 +16,15 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from intents.i18n import N_, t
+from intents.i18n.spoken import say_amount, say_digits
 from intents.policy.config import DialogueConfig
 from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
-from intents.script import say_amount, say_digits
 from intents.types import Intent
 
 # Changes that move money or goods: each needs the caller's yes to a spoken summary first.
 MONEY_KINDS = frozenset({"refund", "reship", "coupon", "return_label", "cancel", "reverse_reship"})
-CONFIRM_QUESTION = "Shall I go ahead?"
+CONFIRM_QUESTION = N_("Shall I go ahead?")  # a msgid: say it with t()
 
 DELIVERED = ("delivered",)
 NOT_SHIPPED = ("label_created",)
@@ -205,22 +206,26 @@ def describe(requests: tuple[ActionRequest, ...], facts: OrderFacts, config: Dia
     for r in requests:
         amount = say_amount(r.amount, r.currency or facts.currency) if r.amount is not None else ""
         if r.kind == "cancel":
-            parts.append(f"cancel order {say_digits(facts.id)} and refund {amount} to your card")
+            parts.append(t("cancel order {digits} and refund {amount} to your card",
+                           digits=say_digits(facts.id), amount=amount))
         elif r.kind == "refund":
-            full = "the full " if r.amount is not None and r.amount >= facts.total - 0.005 else ""
-            parts.append(f"refund {full}{amount} to your card")
+            if r.amount is not None and r.amount >= facts.total - 0.005:
+                parts.append(t("refund the full {amount} to your card", amount=amount))
+            else:
+                parts.append(t("refund {amount} to your card", amount=amount))
         elif r.kind == "reship":
-            parts.append("send you a replacement, free of charge")
+            parts.append(t("send you a replacement, free of charge"))
         elif r.kind == "coupon":
-            parts.append(f"add a {amount} coupon to your account")
+            parts.append(t("add a {amount} coupon to your account", amount=amount))
         elif r.kind == "return_label":
-            parts.append("email you a prepaid return label")
+            parts.append(t("email you a prepaid return label"))
         elif r.kind == "reverse_reship":
-            parts.append("cancel the replacement we set up")
+            parts.append(t("cancel the replacement we set up"))
     if not parts:
         return ""
-    said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", and " + parts[-1]
-    return f"I'll {said}."
+    if len(parts) == 1:
+        return t("I'll {first}.", first=parts[0])
+    return t("I'll {first}, and {last}.", first=", ".join(parts[:-1]), last=parts[-1])
 
 
 def propose(
@@ -232,17 +237,18 @@ def propose(
     if checked is None:  # never offer what the facts forbid (a bug upstream; say nothing false)
         return Decision(
             replace(s, stage=Stage.ANYTHING_ELSE, options=()),
-            "I'm sorry, I can't arrange that for this order. Is there anything else I can help with?",
+            t("I'm sorry, I can't arrange that for this order. Is there anything else I can help with?"),
             turn.understood.intent,
         )
     what = describe(checked, facts, config)
     if any(r.kind == "reverse_reship" for r in checked):
-        what = "Since the replacement hasn't left our warehouse yet, " + what
-        done_text = "Done. I've cancelled the replacement. " + done_text.removeprefix("Done. ")
+        what = t("Since the replacement hasn't left our warehouse yet, {what}", what=what)
+        done = t("Done.") + " "
+        done_text = t("Done. I've cancelled the replacement.") + " " + done_text.removeprefix(done)
     what = f"{what} {note}".strip()
     state = replace(s, stage=Stage.CONFIRM_ACTION, pending="remedy", proposal=checked,
                     proposal_text=done_text, options=())
-    text = f"{lead} {what} {CONFIRM_QUESTION}".strip()
+    text = f"{lead} {what} {t(CONFIRM_QUESTION)}".strip()
     return Decision(state, text, turn.understood.intent)
 
 
@@ -259,21 +265,21 @@ def wrap_unconfirmed(s: DialogueState, turn: Turn, decision: Decision, config: D
     return replace(proposal, requests=rest + proposal.requests)
 
 
-_REFUSALS = {
-    Refusal.NOT_SHIPPED: "This order hasn't left our warehouse yet.",
-    Refusal.IN_TRANSIT: "This parcel is still on its way to you.",
-    Refusal.AT_CUSTOMS: "This parcel is at customs, and still within the normal time there.",
-    Refusal.NOT_DELIVERED: "The tracking doesn't show this parcel as delivered.",
-    Refusal.SHIPPED: "It has already shipped, so it can't be cancelled.",
-    Refusal.CANCELLED: "This order is cancelled.",
-    Refusal.ALREADY_DONE: "That's already been done on this order.",
-    Refusal.NOTHING_TO_REFUND: "Everything paid on this order has already been refunded.",
-    Refusal.OVER_PAID: "That's more than was paid on this order.",
-    Refusal.WINDOW_CLOSED: "The return window for this order has closed.",
-    Refusal.NO_REMEDY: "There's nothing to refund or replace for this.",
+_REFUSALS = {  # msgids
+    Refusal.NOT_SHIPPED: N_("This order hasn't left our warehouse yet."),
+    Refusal.IN_TRANSIT: N_("This parcel is still on its way to you."),
+    Refusal.AT_CUSTOMS: N_("This parcel is at customs, and still within the normal time there."),
+    Refusal.NOT_DELIVERED: N_("The tracking doesn't show this parcel as delivered."),
+    Refusal.SHIPPED: N_("It has already shipped, so it can't be cancelled."),
+    Refusal.CANCELLED: N_("This order is cancelled."),
+    Refusal.ALREADY_DONE: N_("That's already been done on this order."),
+    Refusal.NOTHING_TO_REFUND: N_("Everything paid on this order has already been refunded."),
+    Refusal.OVER_PAID: N_("That's more than was paid on this order."),
+    Refusal.WINDOW_CLOSED: N_("The return window for this order has closed."),
+    Refusal.NO_REMEDY: N_("There's nothing to refund or replace for this."),
 }
 
 
 def refusal_text(refusal: Refusal | None) -> str:
-    """Why not, in one spoken sentence."""
-    return _REFUSALS.get(refusal, "I can't arrange that for this order.") if refusal else ""
+    """Why not, in one spoken sentence (in the current language)."""
+    return t(_REFUSALS.get(refusal, N_("I can't arrange that for this order."))) if refusal else ""

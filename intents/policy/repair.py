@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from intents.i18n import N_, t
+from intents.i18n.spoken import say_amount
 from intents.policy import remedy as rem
 from intents.policy import solve as solve
-from intents.policy.common import ANYTHING_ELSE, RESTATE, already, choice, offer_human, ok, store_down
+from intents.policy.common import ANYTHING_ELSE, already, choice, offer_human, ok, restated, store_down
 from intents.policy.config import DialogueConfig
 from intents.policy.types import Decision, DialogueState, Stage, Turn
-from intents.script import say_amount
 from intents.types import Intent
 
 # Contesting an amount or a decision, or anger at the outcome: the class, not one sentence.
@@ -39,7 +40,7 @@ _CALLBACK = re.compile(
     r"|callback|can (you|someone) (call|ring|phone) me)\b",
     re.IGNORECASE,
 )
-EXAMPLES = (
+EXAMPLES = N_(
     "You can say, for example: where is my parcel; my item arrived broken; I'd like to return something; "
     "or I'd like to speak to a person."
 )
@@ -70,17 +71,17 @@ def dispute(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
         paid = say_amount(facts.total, facts.currency)
         got = say_amount(refund.amount or 0.0, refund.currency or facts.currency)
         full = (refund.amount or 0) >= facts.total
-        explain = (f"The refund of {got} is everything paid on this order." if full
-                   else f"The order was {paid}, and {got} of it has been refunded.")
+        explain = (t("The refund of {got} is everything paid on this order.", got=got) if full
+                   else t("The order was {paid}, and {got} of it has been refunded.", paid=paid, got=got))
     elif not explain and facts is not None:
         explain = already(facts, turn, config) or ""
     if not explain:
-        explain = "I can only do what our after-sales policy allows from here."
+        explain = t("I can only do what our after-sales policy allows from here.")
     return Decision(
         replace(s, stage=Stage.OFFER_HUMAN, callback_reason="caller disputes the outcome", missed=0),
-        "I understand, and I'm sorry this isn't the answer you hoped for. "
-        f"{explain} If you like, I'll pass this to a colleague with a summary of our call, "
-        "so you won't need to repeat anything, and they can look at it again. Would you like that?",
+        t("I understand, and I'm sorry this isn't the answer you hoped for.") + f" {explain} "
+        + t("If you like, I'll pass this to a colleague with a summary of our call, "
+            "so you won't need to repeat anything, and they can look at it again. Would you like that?"),
         Intent.DISPUTE,
         understood_as=Intent.DISPUTE,
     )
@@ -92,10 +93,10 @@ def not_understood(s: DialogueState, turn: Turn, config: DialogueConfig, again: 
     s = replace(s, missed=missed)
     intent = turn.understood.intent
     if missed >= 3:
-        return offer_human(s, "I'm sorry, I'm having trouble understanding.", intent)
+        return offer_human(s, t("I'm sorry, I'm having trouble understanding."), intent)
     if missed == 2:
-        return Decision(s, f"Sorry, I'm still not getting it. {EXAMPLES} "
-                        "Or I can have a colleague call you back.", intent)
+        return Decision(s, t("Sorry, I'm still not getting it.") + f" {t(EXAMPLES)} "
+                        + t("Or I can have a colleague call you back."), intent)
     return Decision(s, again, intent)
 
 
@@ -116,13 +117,13 @@ def remedy_request(s: DialogueState, turn: Turn, config: DialogueConfig) -> Deci
     if picked == "refund" and facts.has("refund") is None and facts.has("reship") is not None:
         if not rem.reship_unfulfilled(facts, turn.now, config):
             return ok(
-                replace(s, last_reason="The replacement has already left our warehouse."),
-                "The replacement has already left our warehouse, so I can't switch it to a refund now. "
-                "Once it arrives, you can return it and we'll refund you.",
+                replace(s, last_reason=t("The replacement has already left our warehouse.")),
+                t("The replacement has already left our warehouse, so I can't switch it to a refund now. "
+                  "Once it arrives, you can return it and we'll refund you."),
                 turn,
             )
     elif facts.has(picked) is not None or (picked == "reship" and facts.has("refund") is not None):
-        return ok(s, already(facts, turn, config) or "That's already done.", turn)
+        return ok(s, already(facts, turn, config) or t("That's already done."), turn)
     return solve.remedy(s, turn, config, picked)
 
 
@@ -131,14 +132,16 @@ def with_also(decision: Decision) -> Decision:
     st = decision.state
     if st.stage is not Stage.ANYTHING_ELSE or not st.also or decision.end_call:
         return decision
-    if not decision.text.endswith(ANYTHING_ELSE):
+    door = t(ANYTHING_ELSE)
+    if not decision.text.endswith(door):
         return decision
     nxt = st.also[0]
-    text = decision.text[: -len(ANYTHING_ELSE)] + f"You also mentioned that {RESTATE[nxt]}. "
+    also = t("You also mentioned that {restated}.", restated=restated(nxt))
+    text = decision.text[: -len(door)] + also + " "
     if st.order_id is not None:
-        text += "Is that about the same order?"
+        text += t("Is that about the same order?")
     else:
-        text += "Shall we look at that now?"
+        text += t("Shall we look at that now?")
     return replace(decision, state=replace(st, stage=Stage.AWAIT_ALSO), text=text)
 
 
@@ -150,10 +153,11 @@ def on_also(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision | 
         s = replace(s, problem=nxt, also=rest, stage=Stage.AWAIT_PROBLEM, missed=0)
         if s.verified and s.order_id is not None:
             return solve.solve(s, turn, config)
-        return Decision(replace(s, stage=Stage.AWAIT_ORDER), "What's the order number for that one?", intent)
+        return Decision(replace(s, stage=Stage.AWAIT_ORDER), t("What's the order number for that one?"),
+                        intent)
     if intent is Intent.DENY:
         s = replace(s, problem=nxt, also=rest, order_id=None, verified=False, stage=Stage.AWAIT_ORDER)
-        return Decision(s, "All right. What's the order number for that one?", intent)
+        return Decision(s, t("All right. What's the order number for that one?"), intent)
     return None
 
 
@@ -175,5 +179,5 @@ def apply_proposal(s: DialogueState, turn: Turn, config: DialogueConfig) -> Deci
                                    s.problem, facts, turn.now, config)
     if checked is None:
         done = already(facts, turn, config)
-        return ok(s, done or "I'm sorry, that's no longer possible on this order.", turn)
+        return ok(s, done or t("I'm sorry, that's no longer possible on this order."), turn)
     return ok(s, s.proposal_text, turn, *checked, confirmed=True)

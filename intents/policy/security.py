@@ -13,22 +13,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from intents.i18n import N_, t
+from intents.i18n.spoken import say_digits
 from intents.policy import callback as callback
 from intents.policy.common import offer_human
 from intents.policy.config import DialogueConfig
 from intents.policy.types import Decision, DialogueState, Stage, Turn
 from intents.policy.verify import contact_matches
-from intents.script import say_digits
 
-ASK_FACTOR = (
+ASK_FACTOR = N_(
     "I couldn't find order {heard}. Let's find it another way: what's the email, phone number "
     "or postcode on the order?"
 )
-NOT_FOUND = (
+NOT_FOUND = N_(
     "Sorry, those details don't match. Could you try again? The email, phone number or postcode on the "
     "order; or the order number again, digit by digit."
 )
-LOCKED = (
+LOCKED = N_(
     "For your security, I can't check this order over the phone right now: there have been too many "
     "wrong answers for it. I can have a colleague call you back on the number we have on file for this "
     "order. Would you like that?"
@@ -42,10 +43,10 @@ def unknown_number(s: DialogueState, turn: Turn, config: DialogueConfig, lead: s
     s = replace(s, order_misses=misses, stage=Stage.AWAIT_CONTACT, order_id=None, heard_order=None,
                 near=near, spell_mode=False)
     if misses >= config.policy.max_order_number_attempts:
-        return offer_human(replace(s, near=()), "I still can't find that order number.",
+        return offer_human(replace(s, near=()), t("I still can't find that order number."),
                            turn.understood.intent)
     heard = say_digits(turn.heard or "")
-    return Decision(s, lead + ASK_FACTOR.format(heard=heard), turn.understood.intent)
+    return Decision(s, lead + t(ASK_FACTOR, heard=heard), turn.understood.intent)
 
 
 def near_match(s: DialogueState, turn: Turn) -> str | None:
@@ -66,10 +67,10 @@ def no_near_match(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decis
     failures = s.verify_failures + 1
     s = replace(s, verify_failures=failures)
     if failures >= config.policy.max_verification_attempts:
-        decision = offer_human(replace(s, near=()), "I'm sorry, I can't find an order with those details.",
+        decision = offer_human(replace(s, near=()), t("I'm sorry, I can't find an order with those details."),
                                turn.understood.intent)
     else:
-        decision = Decision(s, NOT_FOUND, turn.understood.intent)
+        decision = Decision(s, t(NOT_FOUND), turn.understood.intent)
     return replace(decision, failed_orders=failed)
 
 
@@ -77,4 +78,4 @@ def locked(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     """Too many wrong answers for this order: no more verification, only a callback on file."""
     s = replace(s, stage=Stage.OFFER_HUMAN, verified=False, near=(),
                 callback_reason="verification locked", callback_number=callback.NUMBER_ON_FILE)
-    return Decision(s, LOCKED, turn.understood.intent)
+    return Decision(s, t(LOCKED), turn.understood.intent)

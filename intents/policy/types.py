@@ -126,6 +126,7 @@ class ActionRequest:
     currency: str | None = None
     reason: str = ""
     due_at: datetime | None = None  # callbacks: when a colleague calls
+    language: str = "en"  # escalations and callbacks: the language the colleague must speak
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,8 @@ class DialogueState:
     callback_number: str = ""  # ... the number to call ("on file" when it is the order's)
     callback_tz: str = ""  # ... the caller's time zone
     last_reason: str = ""  # the policy's last explanation of a refusal, repeated on a dispute
+    language: str = "en"  # ISO 639-1: the language the call is spoken in (replies are rendered in it)
+    unserved: str = ""  # a language the caller spoke that the line does not serve (told once)
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ class Turn:
     keypad: bool = False
     problems: tuple[Intent, ...] = ()  # every problem named in the turn, in order (two in one sentence)
     locked: tuple[str, ...] = ()  # orders with too many wrong verification answers in the window
+    language: str = "en"  # ISO 639-1: the language the caller spoke this turn in
 
     def order(self, order_id: str | None) -> OrderFacts | None:
         """Facts for ``order_id`` if the shell fetched them."""
