@@ -35,7 +35,7 @@ from intents.i18n.spoken import (
     say_time,
 )
 
-LANGUAGES = ("it",)
+LANGUAGES = ("it", "ja")
 DIALOGUES = Path(__file__).parent / "dialogues"
 # The policy dialogue tests: English callers, every branch of the policy (remedies, refusals,
 # callbacks, repair, verification); their replies are forced into the language under test.
