@@ -14,12 +14,14 @@ from intents.types import DialogueManager
 
 def make_dialogue(config: AgentConfig, store: Any | None, *, now: Callable[[], datetime] | None = None,
                   call_id: str | None = None, spool: CallbackSpool | None = None,
-                  channel: str = "phone", caller_id: str | None = None) -> DialogueManager:
+                  channel: str = "phone", caller_id: str | None = None,
+                  languages: tuple[str, ...] | None = None) -> DialogueManager:
     """A fresh dialogue for one call. ``store`` may be None (store down): the after-sales
     managers then apologise and offer a callback, kept in ``spool`` (default:
     ``dialogue.spool_path``) if the store is still down when the call ends; callbacks spooled
     by earlier calls are saved into ``store`` first. ``channel`` ("phone" or "chat") and
-    ``caller_id`` tell the rule-based dialogue which callback number it already has (a chat has none).
+    ``caller_id`` tell the rule-based dialogue which callback number it already has (a chat has none);
+    ``languages`` overrides the config's served languages (the first is the default).
     Raises ConfigError for a bad ``llm:`` setup."""
     if config.dialogue.kind == "simple":
         from intents.simple import SimpleDialogue
@@ -35,5 +37,15 @@ def make_dialogue(config: AgentConfig, store: Any | None, *, now: Callable[[], d
         return build_llm_dialogue(store, llm, now=now, call_id=call_id, spool=spool.add)
     from intents.dialogue import build_dialogue
 
+    served, min_confidence = _languages(config)
+    served = tuple(languages) if languages else served
     return build_dialogue(store, now=now, call_id=call_id, spool=spool.add, channel=channel,
-                          caller_id=caller_id)
+                          caller_id=caller_id, languages=served, min_confidence=min_confidence)
+
+
+def _languages(config: AgentConfig) -> tuple[tuple[str, ...], float]:
+    """The served languages (the first the default) and the typed-turn confidence, from the config's
+    ``languages:`` section (issue 14); English alone when the section is absent."""
+    section = getattr(config, "languages", None)
+    served = tuple(getattr(section, "served", None) or ("en",))
+    return served, float(getattr(section, "min_confidence", 0.6))
