@@ -52,3 +52,47 @@ def test_anger(text: str) -> None:
 def test_ordinary_english_fires_nothing(text: str) -> None:
     assert choice(text, BOTH) is None and not is_angry(text)
     assert not CALLBACK.search(text) and not DISPUTE.search(text)
+
+
+@pytest.mark.parametrize(("text", "zone"), [
+    ("Ich bin in Wien", "Europe/Vienna"), ("je suis en Allemagne", "Europe/Berlin"),
+    ("Vivo en Nueva York", "America/New_York"), ("Sono a Milano", "Europe/Rome"),
+    ("東京にいます", "Asia/Tokyo"), ("Ich wohne in München", "Europe/Berlin"),
+    ("I'm in San Francisco", "America/Los_Angeles"),
+])
+def test_callback_places_in_every_served_language(text: str, zone: str) -> None:
+    from intents.policy.callback import zone_of_text
+
+    assert zone_of_text(text) == zone
+
+
+def test_ordinary_words_are_no_places() -> None:
+    from intents.policy.callback import zone_of_text
+
+    for text in ("no idea", "I live in a nice place", "keine Ahnung", "je ne sais pas", "non lo so"):
+        assert zone_of_text(text) is None, text
+
+
+@pytest.mark.parametrize(("said", "address"), [
+    ("Die neue Adresse ist Hauptstraße 5, 10115 Berlin.", "Hauptstraße 5, 10115 Berlin"),
+    ("La nouvelle adresse est 3 rue de la Paix, 75002 Paris", "3 rue de la Paix, 75002 Paris"),
+    ("Mi nueva dirección es Calle Mayor 1, 28013 Madrid", "Calle Mayor 1, 28013 Madrid"),
+    ("Il nuovo indirizzo è Via Roma 1, 00184 Roma", "Via Roma 1, 00184 Roma"),
+    ("新しい住所は東京都港区1-2-3、105-0011です。", "東京都港区1-2-3、105-0011"),
+    ("It's 12 Main Street, SW1A 1AA.", "12 Main Street, SW1A 1AA"),
+])
+def test_address_lead_ins_are_dropped_in_every_served_language(said: str, address: str) -> None:
+    from intents.policy.orders import address_heard
+
+    assert address_heard(said) == address
+
+
+def test_fixed_phrases_per_language() -> None:
+    from intents.policy.config import DialogueConfig
+    from intents.policy.decide import fixed_phrases
+
+    english = fixed_phrases(DialogueConfig())
+    german = fixed_phrases(DialogueConfig(), "de")
+    assert english[0].startswith("Hi, this is") and german[0].startswith("Guten Tag, hier ist")
+    assert "Wie lautet Ihre Bestellnummer?" in german and "What's your order number?" in english
+    assert len(english) == len(german)

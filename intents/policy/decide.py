@@ -52,11 +52,17 @@ def greeting(config: DialogueConfig, language: str | None = None) -> str:
         return f"{hello} {t(p.promise)} {t('What happened?')}"
 
 
-def fixed_phrases(config: DialogueConfig) -> tuple[str, ...]:
-    """Sentences that open many replies, word for word: worth synthesizing before the first call.
+def fixed_phrases(config: DialogueConfig, language: str | None = None) -> tuple[str, ...]:
+    """Sentences that open many replies, word for word: worth synthesizing before the first call
+    (in ``language``, default the current one: one cache per served language).
 
     Their first clause is what the caller waits for; the rest is synthesized while it plays.
     """
+    with speaking(language):
+        return _fixed_phrases(config)
+
+
+def _fixed_phrases(config: DialogueConfig) -> tuple[str, ...]:
     p = config.persona
     return (
         greeting(config),
