@@ -141,8 +141,8 @@ _RESHIP_WORDS = re.compile(
 
 def choice(text: str, options: tuple[str, ...]) -> str | None:
     """Which offered remedy the caller picked ("refund" / "reship"), or None."""
-    refund = bool(_REFUND_WORDS.search(text) or words.REFUND.search(text)) and "refund" in options
-    reship = bool(_RESHIP_WORDS.search(text) or words.RESHIP.search(text)) and "reship" in options
+    refund = bool(_REFUND_WORDS.search(text) or words.has(words.REFUND, text)) and "refund" in options
+    reship = bool(_RESHIP_WORDS.search(text) or words.has(words.RESHIP, text)) and "reship" in options
     if refund and not reship:
         return "refund"
     if reship and not refund:

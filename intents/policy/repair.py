@@ -49,20 +49,21 @@ EXAMPLES = N_(
 
 def is_dispute(turn: Turn) -> bool:
     """The caller contests an amount or a decision, or is angry about the outcome."""
-    return turn.understood.intent is Intent.DISPUTE or bool(_DISPUTE.search(turn.text)) or bool(
-        words.DISPUTE.search(turn.text) or words.ANGER.search(turn.text))
+    return turn.understood.intent is Intent.DISPUTE or bool(_DISPUTE.search(turn.text)) or (
+        words.has(words.DISPUTE, turn.text) or words.has(words.ANGER, turn.text))
 
 
 def asks_callback(turn: Turn) -> bool:
     """The caller asks to be called back."""
     return turn.understood.intent is Intent.CALLBACK_REQUEST or (
         turn.understood.intent in (Intent.OTHER, Intent.AFFIRM)
-        and bool(_CALLBACK.search(turn.text) or words.CALLBACK.search(turn.text))
+        and bool(_CALLBACK.search(turn.text) or words.has(words.CALLBACK, turn.text))
     )
 
 
 def is_angry(text: str) -> bool:
-    return any(p.search(text) for p in (_ANGER, _DISPUTE, words.ANGER, words.DISPUTE))
+    return bool(_ANGER.search(text) or _DISPUTE.search(text)) or any(
+        words.has(p, text) for p in (words.ANGER, words.DISPUTE))
 
 
 def dispute(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:

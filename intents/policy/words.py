@@ -10,24 +10,40 @@ Word boundaries (``\\b``) are only used around alphabetic words; Japanese has no
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _I = re.IGNORECASE
 
+
+def _unaccented(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def has(pattern: re.Pattern[str], text: str) -> bool:
+    """``pattern`` found in ``text`` as written or without accents ("Devuélvame" is "devuelvame")."""
+    return bool(pattern.search(text) or pattern.search(_unaccented(text)))
+
+# A remedy is read as a class, not a list of sentences: a refund word, or a money noun with a
+# give-back verb ("das Geld zurück", "rendez-moi mon argent", "お金を返して"); a replacement word, or a
+# send verb with new/another/again ("schicken Sie ein neues", "envoyez-m'en un autre", "もう一度送って").
+_REFUND_STEM = (r"\b(r[üu]ckerstatt\w*|erstatt\w*|r[üu]ckzahl\w*|zur[üu]ckzahl\w*"
+                r"|gutschrift|rembours\w*|reembols\w*|rimbors\w*)"
+                r"|返金|払い戻")
+_MONEY = r"(geld|betrag|kaufpreis|argent|dinero|soldi|denaro|お金|代金|金額)"
+_GIVE_BACK = r"(zur[üu]ck|wieder|rend|r[ée]cup[ée]r|devolv|devuelv|recuper|indietro|restitu|返し|返して|戻し)"
 REFUND = re.compile(
-    r"\b(r[üu]ckerstattung|erstattung|erstatten|geld zur[üu]ck|mein geld"  # de
-    r"|rembours\w*|mon argent"  # fr
-    r"|reembols\w*|devoluci[óo]n del dinero|mi dinero"  # es
-    r"|rimbors\w*|i miei soldi|soldi indietro)\b"  # it
-    r"|返金|払い戻し",  # ja
+    rf"{_REFUND_STEM}|{_MONEY}.{{0,40}}{_GIVE_BACK}|{_GIVE_BACK}.{{0,40}}{_MONEY}",
     _I,
 )
+_RESHIP_STEM = (r"\b(ersatz\w*|\w*tausch\w*|[ée]change\w*|rempla\w*|reempla\w*|sustitu\w*|sostitu\w*"
+                r"|cambi(en|ar|ate|are|ino|e)|reenv\w*|rispedi\w*|renvoy\w*)"
+                r"|交換|再送|代わり")
+_SEND = r"(schick|send|versend|envoy|envi|mand|sped|送っ|送り|送る)"
+_NEW = (r"(neu|nouv|nuev|nuov|otro|autre|altro|noch einmal|nochmal|erneut|de nouveau|otra vez|vuelv\w* a"
+        r"|volver a|di nuovo|もう一度|新しい)")
 RESHIP = re.compile(
-    r"\b(ersatz\w*|austausch\w*|umtausch\w*|neu(es|en)? (schicken|senden)|nochmal (schicken|senden)"
-    r"|erneut (schicken|senden)"  # de
-    r"|remplacement|remplacer|renvoyer|un nouveau|une nouvelle"  # fr
-    r"|reemplazo|reemplazar|sustituci[óo]n|otro nuevo|uno nuevo|reenviar|volver a enviar"  # es
-    r"|sostituzione|sostituire|rispedire|uno nuovo|un altro)\b"  # it
-    r"|交換|再送|代わりのもの|新しいもの",  # ja
+    rf"{_RESHIP_STEM}|{_SEND}.{{0,30}}{_NEW}|{_NEW}.{{0,30}}{_SEND}"
+    rf"|\b(ein neues|einen neuen|un nouvel|uno nuevo|un nuovo|una nuova)\b",
     _I,
 )
 CALLBACK = re.compile(
