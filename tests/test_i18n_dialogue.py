@@ -166,3 +166,19 @@ def test_the_greeting_is_in_the_first_served_language() -> None:
     d = build_dialogue(None, now=lambda: NOW, languages=("de", "en"), identify=lambda text, served: None)
     hello = d.greeting()
     assert hello.language == "de" and hello.text.startswith("Guten Tag, hier ist Alex")
+
+
+def test_the_unserved_message_exists_in_twenty_languages_and_names_the_served_ones() -> None:
+    from intents.i18n.unserved import messages, unserved_message
+
+    wanted = (
+        "de", "fr", "es", "it", "ja", "pt", "nl", "pl", "sv", "da", "no", "fi",
+        "cs", "hu", "ro", "el", "tr", "ru", "uk", "ar", "zh", "ko", "hi", "en",
+    )
+    assert set(wanted) <= set(messages())
+    for lang in wanted:
+        said = unserved_message(lang, ("en", "de"))
+        assert said.language == lang and "{" not in said.text and said.text.strip()
+    other = unserved_message("sw", ("en",))  # no message of its own: English, naming the language
+    assert other.language == "en" and "Swahili" in other.text and "English" in other.text
+    assert "inglês ou alemão" in unserved_message("pt", ("en", "de")).text
