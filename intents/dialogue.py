@@ -329,6 +329,8 @@ class RuleDialogue:
 
     def _choose_language(self, text: str, spoken: str | None, understood: IntentResult
                          ) -> call_language.LanguageChoice:
+        if self.state.stage in call_language.DETAIL_STAGES:
+            return call_language.LanguageChoice(self.state.language)
         guess = None
         if spoken is None and call_language.telling(text):
             try:
