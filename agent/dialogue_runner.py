@@ -129,6 +129,8 @@ def play(conversation: Conversation, dialogue: DialogueManager,
         where = f"turn {turn_index} ({turn.say!r})"
         if turn.expect_intent is not None and reply.intent != turn.expect_intent:
             failures.append(f"{where}: understood {reply.intent.value}, expected {turn.expect_intent.value}")
+        if turn.expect_language is not None and reply.language != turn.expect_language:
+            failures.append(f"{where}: replied in {reply.language}, expected {turn.expect_language}")
         failures += [f"{where}: the reply does not match /{p.pattern}/" for p in turn.must_say
                      if not p.search(reply.text)]
         failures += [f"{where}: the reply matches /{p.pattern}/, which it must not" for p in turn.must_not_say
@@ -148,7 +150,8 @@ def play(conversation: Conversation, dialogue: DialogueManager,
     return Outcome(conversation.name, conversation.source, tuple(failures), tuple(transcript), got)
 
 
-def _dialogue_kwargs(channel: str, caller_id: str | None) -> dict[str, Any]:
+def _dialogue_kwargs(channel: str, caller_id: str | None,
+                     languages: tuple[str, ...] | None = None) -> dict[str, Any]:
     """``channel``/``caller_id`` for the dialogue factory, where it takes them (callbacks need to know
     whether there is a number to call back); older factories get neither."""
     from agent.dialogue_factory import make_dialogue
@@ -159,6 +162,8 @@ def _dialogue_kwargs(channel: str, caller_id: str | None) -> dict[str, Any]:
         out["channel"] = channel
     if "caller_id" in params:
         out["caller_id"] = caller_id
+    if languages and "languages" in params:
+        out["languages"] = languages
     return out
 
 
@@ -182,7 +187,8 @@ def run_conversation(conversation: Conversation, agent_config: Any | None = None
                 store.load_fixtures(conversation.fixtures)
             dialogue = make_dialogue(config, store, now=clock, call_id=call_id,
                                      spool=CallbackSpool(Path(tmp) / "pending-callbacks.jsonl"),
-                                     **_dialogue_kwargs(conversation.channel, conversation.caller_id))
+                                     **_dialogue_kwargs(conversation.channel, conversation.caller_id,
+                                                        conversation.languages))
             try:
                 return play(conversation, dialogue, lambda: store.changes_for_call(call_id))
             finally:

@@ -9,9 +9,11 @@ A file holds a list of conversations (format in issue 12, "Dialogue test files")
         now: "2026-11-24T10:00:00+00:00"        # optional clock
         channel: chat                           # chat (text, no caller id) | phone
         caller_id: "+34911234567"               # optional, phone only
+        languages: [en, de]                     # optional: the served languages (default: config's)
         turns:
           - say: "My mugs arrived broken"
             expect_intent: damaged_item
+            expect_language: en                 # optional: the language of the reply to this line
             must_say: ["(?i)sorry"]             # the reply to THIS line
             must_not_say: ["(?i)refund"]
         answers:                                # said instead of the next turn when the
@@ -85,6 +87,7 @@ class Turn:
     expect_intent: Intent | None = None
     must_say: tuple[re.Pattern[str], ...] = ()
     must_not_say: tuple[re.Pattern[str], ...] = ()
+    expect_language: str | None = None  # ISO 639-1 of the reply
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,7 @@ class Conversation:
     turns: tuple[Turn, ...]
     answers: tuple[Answer, ...]
     expect: Expect
+    languages: tuple[str, ...] | None = None  # served languages; None: the config's
 
 
 # ---------------------------------------------------------------- the edge: pydantic models
@@ -151,9 +155,13 @@ def _check_regexes(values: list[str]) -> list[str]:
     return values
 
 
+Language = Annotated[StrictStr, Field(pattern=r"^[a-z]{2}$")]
+
+
 class _TurnModel(_Strict):
     say: Text
     expect_intent: str | None = None
+    expect_language: Language | None = None
     must_say: list[StrictStr] = Field(default_factory=list)
     must_not_say: list[StrictStr] = Field(default_factory=list)
 
@@ -212,6 +220,7 @@ class _ConversationModel(_Strict):
     turns: Annotated[list[_TurnModel], Field(min_length=1)]
     answers: list[_AnswerModel] = Field(default_factory=list)
     expect: _ExpectModel = Field(default_factory=_ExpectModel)
+    languages: Annotated[list[Language], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _one_store(self) -> _ConversationModel:
@@ -259,11 +268,12 @@ def _conversation(source: str, m: _ConversationModel) -> Conversation:
         caller_id=m.caller_id,
         turns=tuple(
             Turn(t.say.strip(), Intent(t.expect_intent) if t.expect_intent else None,
-                 _patterns(t.must_say), _patterns(t.must_not_say))
+                 _patterns(t.must_say), _patterns(t.must_not_say), t.expect_language)
             for t in m.turns
         ),
         answers=tuple(Answer(re.compile(a.when), a.say.strip(), a.max) for a in m.answers),
         expect=Expect(actions, _patterns(e.must_say), _patterns(e.must_not_say), e.ended),
+        languages=tuple(m.languages) if m.languages else None,
     )
 
 

@@ -225,10 +225,11 @@ class RuleDialogue:
         """Fetch what the core needs: candidates for the heard number, facts for the orders."""
         heard = policy.heard_order_number(self.state, understood.entities, understood.intent)
         now = self.now()
+        lang = self.state.language
         wanted = [oid for oid in (self.state.order_id, self.state.heard_order, *self.state.near) if oid]
         candidates: tuple[str, ...] = ()
         if self.store is None:
-            return Turn(text, understood, now, heard=heard, store_ok=False, keypad=keypad)
+            return Turn(text, understood, now, heard=heard, store_ok=False, keypad=keypad, language=lang)
         try:
             if heard is not None:
                 known = self.store.order_ids()
@@ -241,7 +242,7 @@ class RuleDialogue:
                     found.append(facts)
         except Exception as exc:  # noqa: BLE001 - a broken store must not end the call
             log.warning("call %s: store lookup failed (%s)", self.call_id, type(exc).__name__)
-            return Turn(text, understood, now, heard=heard, store_ok=False, keypad=keypad)
+            return Turn(text, understood, now, heard=heard, store_ok=False, keypad=keypad, language=lang)
         exact = bool(candidates) and candidates[0] == heard
         return Turn(
             text,
@@ -254,6 +255,7 @@ class RuleDialogue:
             exact=exact,
             orders=tuple(found),
             keypad=keypad,
+            language=lang,
         )
 
     def _problems(self, text: str, understood: IntentResult) -> tuple[Intent, ...]:
@@ -327,6 +329,8 @@ class RuleDialogue:
 
     def _choose_language(self, text: str, spoken: str | None, understood: IntentResult
                          ) -> call_language.LanguageChoice:
+        if self.state.stage in call_language.DETAIL_STAGES:
+            return call_language.LanguageChoice(self.state.language)
         guess = None
         if spoken is None and call_language.telling(text):
             try:

@@ -23,7 +23,7 @@ class SimpleDialogue:
     def on_partial(self, text: str) -> None:
         return None
 
-    def on_final(self, text: str) -> Reply:
+    def on_final(self, text: str, language: str | None = None) -> Reply:  # English only
         if _BYE.search(text):
             return Reply("Thanks for calling. If anything else comes up, just call back, any time.",
                          Intent.GOODBYE, end_call=True)

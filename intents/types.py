@@ -89,8 +89,9 @@ class DialogueManager(Protocol):
         """An interim transcript of the caller's current turn (may be ignored)."""
         ...
 
-    def on_final(self, text: str) -> Reply:
-        """The caller's whole turn, recognised; returns the reply to speak."""
+    def on_final(self, text: str, language: str | None = None) -> Reply:
+        """The caller's whole turn, recognised; returns the reply to speak. ``language``: the
+        language the turn was spoken in when the channel knows it (ISO 639-1), else None."""
         ...
 
     def answers(self, text: str) -> bool:

@@ -166,3 +166,41 @@ def test_the_greeting_is_in_the_first_served_language() -> None:
     d = build_dialogue(None, now=lambda: NOW, languages=("de", "en"), identify=lambda text, served: None)
     hello = d.greeting()
     assert hello.language == "de" and hello.text.startswith("Guten Tag, hier ist Alex")
+
+
+def test_the_unserved_message_exists_in_twenty_languages_and_names_the_served_ones() -> None:
+    from intents.i18n.unserved import messages, unserved_message
+
+    wanted = (
+        "de", "fr", "es", "it", "ja", "pt", "nl", "pl", "sv", "da", "no", "fi",
+        "cs", "hu", "ro", "el", "tr", "ru", "uk", "ar", "zh", "ko", "hi", "en",
+    )
+    assert set(wanted) <= set(messages())
+    for lang in wanted:
+        said = unserved_message(lang, ("en", "de"))
+        assert said.language == lang and "{" not in said.text and said.text.strip()
+    other = unserved_message("sw", ("en",))  # no message of its own: English, naming the language
+    assert other.language == "en" and "Swahili" in other.text and "English" in other.text
+    assert "inglês ou alemão" in unserved_message("pt", ("en", "de")).text
+
+
+def test_detail_answers_never_change_the_call_language(store: Store) -> None:
+    """An email, a postcode, an address or a city may be in any language: asked for one, the call
+    keeps its language whatever the identifier says."""
+    class SaysSpanish:
+        def __call__(self, text: str, served: tuple[str, ...]) -> Guess:
+            return Guess("es", 0.99, "es" in served)
+
+    d = build_dialogue(store, now=lambda: NOW, understand=keyword_understand, match=keyword_match,
+                       languages=("en", "es"), identify=SaysSpanish())
+    d.on_final("10452")  # a bare number: no identification at all
+    assert d.state.stage.value == "await_contact"
+    reply = d.on_final("Calle de Alcalá veintiocho cero uno tres, Madrid")
+    assert d.state.language == "en" and reply.language == "en"
+
+
+def test_a_name_or_two_is_no_unserved_language() -> None:
+    served = ("en",)
+    assert choose("en", served, "Maria Lopez", guess=Guess("es", 0.95, False)).unserved is None
+    sentence = "Hola, mi pedido no ha llegado"
+    assert choose("en", served, sentence, guess=Guess("es", 0.95, False)).unserved == "es"

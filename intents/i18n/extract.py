@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-
-import yaml
 
 from intents.i18n.catalogue import load_catalogue
 
@@ -61,9 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     found = msgids()
     if args.missing:
         have = load_catalogue(args.missing).messages
-        todo = {m: m for m in sorted(found) if m not in have}
-        if todo:
-            sys.stdout.write(yaml.safe_dump(todo, allow_unicode=True, sort_keys=False, width=1000))
+        for msgid in sorted(m for m in found if m not in have):
+            # a JSON string is a YAML double-quoted scalar: one line per entry, however long
+            quoted = json.dumps(msgid, ensure_ascii=False)
+            sys.stdout.write(f"{quoted}: {quoted}\n")
         return 0
     for msgid in sorted(found):
         print(msgid.replace("\n", "\\n"))

@@ -168,8 +168,9 @@ class LlmDialogue:
     def on_partial(self, text: str) -> None:
         """Interim transcripts are ignored: the model answers whole turns."""
 
-    def on_final(self, text: str) -> Reply:
-        """One caller turn in, one spoken reply out (tool calls in between)."""
+    def on_final(self, text: str, language: str | None = None) -> Reply:
+        """One caller turn in, one spoken reply out (tool calls in between). The model answers in
+        the language it is addressed in; ``language`` is not used yet."""
         self.started_at = self.started_at or self.now()
         text = clean_caller_text(text, self.config.policy.max_text_chars)  # before the model sees it
         intent = self._understand(text).intent

@@ -16,6 +16,7 @@ from zoneinfo import available_timezones
 
 from intents.i18n import N_, current_language, t
 from intents.i18n.spoken import say_date, say_digits, say_number, say_time
+from intents.policy import places
 from intents.policy.common import ANYTHING_ELSE, local, zone
 from intents.policy.config import DialogueConfig
 from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
@@ -103,7 +104,8 @@ def _cities() -> dict[str, str]:
 
 
 def zone_of_text(text: str) -> str | None:
-    """A time zone named in the caller's words: a city ("Madrid"), a country, or a US zone word."""
+    """A time zone named in the caller's words: a city ("Madrid"), a country, or a US zone word; in
+    English first, then in the other served languages."""
     lower = " " + re.sub(r"[^a-z ]", " ", text.lower()) + " "
     for word, tz in _US_WORDS.items():
         if f" {word} " in lower:
@@ -117,7 +119,7 @@ def zone_of_text(text: str) -> str | None:
     for city, tz in sorted(_cities().items(), key=lambda kv: -len(kv[0])):
         if len(city) >= 4 and f" {city} " in lower:
             return tz
-    return None
+    return places.zone_in(text, COUNTRY_ZONES)  # "Ich bin in Wien", "en Allemagne", "東京"
 
 
 def customer_zone(facts: OrderFacts) -> str | None:

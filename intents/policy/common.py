@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from intents.i18n import N_, t
 from intents.i18n.spoken import relative_day, say_amount, say_date, say_number, say_time
+from intents.policy import words
 from intents.policy.config import DialogueConfig
 from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFacts, Stage, Turn
 from intents.types import Intent
@@ -140,8 +141,8 @@ _RESHIP_WORDS = re.compile(
 
 def choice(text: str, options: tuple[str, ...]) -> str | None:
     """Which offered remedy the caller picked ("refund" / "reship"), or None."""
-    refund = bool(_REFUND_WORDS.search(text)) and "refund" in options
-    reship = bool(_RESHIP_WORDS.search(text)) and "reship" in options
+    refund = bool(_REFUND_WORDS.search(text) or words.has(words.REFUND, text)) and "refund" in options
+    reship = bool(_RESHIP_WORDS.search(text) or words.has(words.RESHIP, text)) and "reship" in options
     if refund and not reship:
         return "refund"
     if reship and not refund:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from intents.i18n import N_, speaking, t
+from intents.i18n import speaking, t
 from intents.i18n.spoken import say_digits
 from intents.nlu import sounds_like_yes
 from intents.policy import address as policy_address
@@ -21,60 +21,24 @@ from intents.policy import remedy as rem
 from intents.policy import repair as repair
 from intents.policy import security as security
 from intents.policy import solve as solve
-from intents.policy.common import PROBLEMS, RESTATE, restated
+from intents.policy.common import PROBLEMS, restated
 from intents.policy.config import DialogueConfig
+from intents.policy.opener import (  # re-exported: the shell and tests use policy.*
+    ASK_CONTACT,
+    ASK_CONTACT_AGAIN,
+    ASK_CONTACT_SLOWLY,
+    ASK_ORDER,
+    ASK_SPELL,
+    NO_CHANGE,
+    fixed_phrases,
+    greeting,
+)
 from intents.policy.types import Decision, DialogueState, Stage, Turn
 from intents.policy.verify import contact_matches, gave_contact
 from intents.types import Entities, Intent
 
-# Msgids (English templates): said with t() in the call's language.
-# A reply that opens with a fixed clause ("Thanks.") starts at once (its audio is cached) while the
-# rest, with the caller's digits in it, is synthesized behind it: ~80 ms sooner than opening on them.
-ASK_ORDER = N_("What's your order number?")
-ASK_CONTACT = N_("To keep your order safe, what's the email, phone number or postcode on it?")
-ASK_SPELL = N_("Could you say the order number digit by digit?")
-ASK_CONTACT_AGAIN = N_("I need the email, phone number or postcode on the order before I can go on.")
-NO_CHANGE = N_("All right, I won't change anything.")
-# Asked after a second answer with nothing usable in it: saying the same line again would not help.
-ASK_CONTACT_SLOWLY = N_(
-    "Sorry, I still didn't catch it. Could you say the postcode one character at a time? "
-    "Or the phone number, digit by digit."
-)
-
-
-def greeting(config: DialogueConfig, language: str | None = None) -> str:
-    """Layer 1, the opener: who is speaking and a concrete promise, no filler (in ``language``,
-    default the current one)."""
-    p = config.persona
-    with speaking(language):
-        hello = t("Hi, this is {agent_name} from {store_name} {team}.", agent_name=p.agent_name,
-                  store_name=p.store_name, team=t(p.team))
-        return f"{hello} {t(p.promise)} {t('What happened?')}"
-
-
-def fixed_phrases(config: DialogueConfig) -> tuple[str, ...]:
-    """Sentences that open many replies, word for word: worth synthesizing before the first call.
-
-    Their first clause is what the caller waits for; the rest is synthesized while it plays.
-    """
-    p = config.persona
-    return (
-        greeting(config),
-        t("Thanks for calling {store_name}.", store_name=p.store_name),
-        t("Thanks, that matches."),
-        t("Thanks."),
-        t("Done."),
-        t("Of course."),
-        t("Sorry, I didn't catch that."),
-        t("Sorry, I still didn't catch it."),
-        t("Sorry, those details don't match what I have for that order."),
-        t(common.ANYTHING_ELSE),
-        t(ASK_ORDER),
-        t(ASK_CONTACT),
-        t(ASK_SPELL),
-        t(ASK_CONTACT_AGAIN),
-        *(t("So {restated}.", restated=restated(problem)) for problem in RESTATE),
-    )
+__all__ = ["ASK_CONTACT", "ASK_CONTACT_AGAIN", "ASK_CONTACT_SLOWLY", "ASK_ORDER", "ASK_SPELL", "NO_CHANGE",
+           "fixed_phrases", "greeting", "heard_order_number", "step"]
 
 
 def heard_order_number(

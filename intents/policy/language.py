@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from intents.policy.types import Stage
+
 # Fewer letters than this can't tell languages apart ("ok", "ja", "si", "no", a postcode).
 MIN_LETTERS = 6
 # Scripts written without spaces pack a word into a character or two: fewer of them suffice.
@@ -20,6 +22,12 @@ MIN_CJK = 3
 # A typed turn the current language already made sense of switches only on a near-certain guess
 # (names, addresses and product words from other languages are common in any call).
 SURE = 0.9
+# An unserved language ends the conversation as it was: it takes a sentence, not a name or two.
+UNSERVED_WORDS = 3
+# Stages whose answers are details (an email, a postcode, an address, a number, a city): names and
+# addresses from other languages are normal there, so no turn in them changes the call's language.
+DETAIL_STAGES = frozenset({Stage.AWAIT_CONTACT, Stage.AWAIT_ADDRESS, Stage.AWAIT_CALLBACK_NUMBER,
+                           Stage.AWAIT_TIME_ZONE})
 
 
 class LanguageGuessLike(Protocol):
@@ -49,12 +57,13 @@ def _cjk(ch: str) -> bool:
     return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF
 
 
-def telling(text: str) -> bool:
-    """True when ``text`` has enough words to identify its language at all."""
+def telling(text: str, words: int = 2) -> bool:
+    """True when ``text`` has enough words (at least ``words``) to identify its language at all."""
     letters = [ch for ch in text if ch.isalpha()]
-    if sum(1 for ch in letters if _cjk(ch)) >= MIN_CJK:
+    if sum(1 for ch in letters if _cjk(ch)) >= MIN_CJK + words - 2:
         return True
-    return len(letters) >= MIN_LETTERS and len(text.split()) >= 2
+    worded = [w for w in text.split() if any(c.isalpha() for c in w)]
+    return len(letters) >= MIN_LETTERS and len(worded) >= words
 
 
 def choose(
@@ -82,4 +91,6 @@ def choose(
         return LanguageChoice(current)
     if heard in served:
         return LanguageChoice(heard, switched=True)
+    if not telling(text, UNSERVED_WORDS):
+        return LanguageChoice(current)
     return LanguageChoice(current, unserved=heard)

@@ -184,8 +184,20 @@ _ADDRESS_LEAD = re.compile(
 )
 
 
+# The same lead-ins in the other served languages ("Die neue Adresse ist ...", "新しい住所は...").
+_ADDRESS_LEAD_OTHER = re.compile(
+    r"^(?:新しい)?住所は[、,]?\s*"  # first: the rest of the pattern may match nothing
+    r"|^(?:(?:ähm|äh|also|ja|euh|alors|oui|eh|pues|sí|si|ehm|allora|ecco)[,.]?\s+)*"
+    r"(?:(?:(?:die|meine) (?:neue )?adresse (?:ist|lautet)|(?:la|ma) nouvelle adresse est|c'est"
+    r"|(?:la|mi) nueva direcci[óo]n es|(?:il|il mio) nuovo indirizzo [èe])[,:]?\s+)?",
+    re.IGNORECASE,
+)
+
+
 def address_heard(text: str) -> str:
     """The address in the caller's words, without the lead-in and the final period."""
-    t = text.strip().rstrip(".")
+    t = text.strip().rstrip(".。")
     rest = _ADDRESS_LEAD.sub("", t, count=1)
+    if rest == t:
+        rest = re.sub(r"(?:です|でございます)$", "", _ADDRESS_LEAD_OTHER.sub("", t, count=1))
     return rest[:1].upper() + rest[1:] if rest else t

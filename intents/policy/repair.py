@@ -14,6 +14,7 @@ from intents.i18n import N_, t
 from intents.i18n.spoken import say_amount
 from intents.policy import remedy as rem
 from intents.policy import solve as solve
+from intents.policy import words
 from intents.policy.common import ANYTHING_ELSE, already, choice, offer_human, ok, restated, store_down
 from intents.policy.config import DialogueConfig
 from intents.policy.types import Decision, DialogueState, Stage, Turn
@@ -48,18 +49,21 @@ EXAMPLES = N_(
 
 def is_dispute(turn: Turn) -> bool:
     """The caller contests an amount or a decision, or is angry about the outcome."""
-    return turn.understood.intent is Intent.DISPUTE or bool(_DISPUTE.search(turn.text))
+    return turn.understood.intent is Intent.DISPUTE or bool(_DISPUTE.search(turn.text)) or (
+        words.has(words.DISPUTE, turn.text) or words.has(words.ANGER, turn.text))
 
 
 def asks_callback(turn: Turn) -> bool:
     """The caller asks to be called back."""
     return turn.understood.intent is Intent.CALLBACK_REQUEST or (
-        turn.understood.intent in (Intent.OTHER, Intent.AFFIRM) and bool(_CALLBACK.search(turn.text))
+        turn.understood.intent in (Intent.OTHER, Intent.AFFIRM)
+        and bool(_CALLBACK.search(turn.text) or words.has(words.CALLBACK, turn.text))
     )
 
 
 def is_angry(text: str) -> bool:
-    return bool(_ANGER.search(text)) or bool(_DISPUTE.search(text))
+    return bool(_ANGER.search(text) or _DISPUTE.search(text)) or any(
+        words.has(p, text) for p in (words.ANGER, words.DISPUTE))
 
 
 def dispute(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:

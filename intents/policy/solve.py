@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from intents.i18n import t
+from intents.i18n import N_, current_language, t
 from intents.i18n.spoken import say_amount, say_code_end, say_days, say_number, say_place
 from intents.policy import orders as orders
 from intents.policy import remedy as rem
@@ -20,6 +20,12 @@ from intents.policy.types import ActionRequest, Decision, DialogueState, OrderFa
 from intents.types import Intent
 
 IN_TRANSIT = ("in_transit", "out_for_delivery")
+# A tracking event said by its status in other languages (the carrier's description is English).
+_EVENTS = {
+    "label_created": N_("label created"), "in_transit": N_("in transit"),
+    "out_for_delivery": N_("out for delivery"), "customs_hold": N_("held at customs"),
+    "delivered": N_("delivered"), "exception": N_("a delivery problem"), "returned": N_("returned to sender"),
+}
 NOT_SHIPPED = ("label_created",)
 
 
@@ -52,6 +58,8 @@ def _latest(facts: OrderFacts, turn: Turn) -> str:
     ev = ship.events[-1]
     what = ev.description.rstrip(".")
     what = what[:1].lower() + what[1:]
+    if current_language() != "en" and ev.status in _EVENTS:  # the carrier's text is English data
+        what = t(_EVENTS[ev.status])
     return t("The latest scan was {day}, in {place}: {what}.", day=day(ev.at, turn, facts),
              place=say_place(ev.location), what=what)
 
