@@ -40,9 +40,10 @@ from pipeline.processors.playout import PlayoutProcessor
 from pipeline.processors.stt import SttProcessor
 from pipeline.processors.tts import TtsProcessor
 from pipeline.processors.vad import VadProcessor
-from pipeline.tts import Synthesizer, load_synthesizer, warm_cache
+from pipeline.tts import Synthesizer, load_synthesizer
 from pipeline.turn_audio import TurnAudio
 from pipeline.vad import VadStream, make_speech_model
+from pipeline.voice_bank import VoiceBank, load_voice_bank
 
 log = logging.getLogger(__name__)
 
@@ -52,26 +53,36 @@ class Models:
     """Loaded once per process and shared by every call."""
 
     recognizer: Recognizer
-    synthesizer: Synthesizer
+    synthesizer: Synthesizer  # the English voice (busy notices; the default of an English line)
+    voices: VoiceBank  # a voice per language (issue #14): replies are spoken in ``Reply.language``
 
 
 def load_models(config: AgentConfig) -> Models:
-    """Load (or reuse) the ASR model and the voice named in ``config``; ~1.5 s the first time.
+    """Load (or reuse) the ASR model and the voices of the served languages; ~1.5 s the first time
+    for English alone (Kokoro's Japanese adds ~1-3 s a fixed phrase on the first start only).
 
     Each model runs once on a throwaway input: the first ONNX/CTranslate2 run allocates and is
     several times slower, and that must not land on a caller's first turn. The first clauses of
-    the dialogue's fixed phrases are synthesized too (~1 s), so replies opening with them start
-    at once.
+    the dialogue's fixed phrases are synthesized too (~1 s), in every served language, so replies
+    opening with them start at once. A bad voice file raises :class:`voices.registry.ModelError`.
     """
+    langs = config.languages
+    english = load_synthesizer(config.tts.voice)
+    voices = load_voice_bank(langs.served, langs.voices, english=english)
     models = Models(load_recognizer(config.asr.model, config.asr.cpu_threads, config.asr.language),
-                    load_synthesizer(config.tts.voice))
+                    english, voices)
     noise = (np.random.default_rng(0).standard_normal(16_000) * 300).astype(np.int16)
     models.recognizer.transcribe(noise)
+    if langs.multilingual:
+        from intents.languages import warm_up
+
+        warm_up()  # langid's model takes ~6 s to load: not on the first foreign caller's turn
     try:
-        phrases = policy.fixed_phrases(load_dialogue_config())
+        dialogue_config = load_dialogue_config()
     except ConfigError:
-        phrases = ()  # the dialogue reports a bad policy file where it loads it, with its name
-    warm_cache(models.synthesizer, phrases, config.tts.min_clause_words)
+        return models  # the dialogue reports a bad policy file where it loads it, with its name
+    for language in langs.served:
+        voices.warm(language, policy.fixed_phrases(dialogue_config, language), config.tts.min_clause_words)
     return models
 
 
@@ -132,7 +143,7 @@ class CallPipeline:
                          languages=language_tracker(config, models.recognizer)),
             InterruptionProcessor(ctx, config.interruption_params()),
             self._dialogue,
-            TtsProcessor(ctx, models.synthesizer, config.tts.min_clause_words),
+            TtsProcessor(ctx, models.voices, config.tts.min_clause_words),
             PlayoutProcessor(ctx, sink),
         ]
         self._worker = PipelineWorker(
