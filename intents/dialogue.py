@@ -332,14 +332,16 @@ class RuleDialogue:
         if self.state.stage in call_language.DETAIL_STAGES:
             return call_language.LanguageChoice(self.state.language)
         guess = None
-        if spoken is None and call_language.telling(text):
+        numeric = call_language.numeric(text, len(understood.entities.digits))
+        if spoken is None and call_language.telling(text) and not numeric:
             try:
                 guess = self._identify(text, self.languages)
             except Exception as exc:  # noqa: BLE001 - no identification: the call keeps its language
                 log.warning("call %s: language not identified (%s)", self.call_id, type(exc).__name__)
         here = understood.intent is not Intent.OTHER
         return call_language.choose(self.state.language, self.languages, text, spoken, guess,
-                                    self.min_confidence, understood_here=here)
+                                    self.min_confidence, understood_here=here,
+                                    digits=len(understood.entities.digits))
 
     def _unserved(self, text: str, language: str) -> Reply:
         """The fixed message in the caller's language, and a callback by a colleague who speaks it."""

@@ -204,3 +204,18 @@ def test_a_name_or_two_is_no_unserved_language() -> None:
     assert choose("en", served, "Maria Lopez", guess=Guess("es", 0.95, False)).unserved is None
     sentence = "Hola, mi pedido no ha llegado"
     assert choose("en", served, sentence, guess=Guess("es", 0.95, False)).unserved == "es"
+
+
+def test_a_number_said_in_words_never_switches_even_when_the_identifier_is_sure() -> None:
+    """Identifiers read "five five oh one eight" as German or Estonian (langid: de 0.94, et 0.93)."""
+    class SaysGerman:
+        def __call__(self, text: str, served: tuple[str, ...]) -> Guess:
+            return Guess("de", 0.99, "de" in served)
+
+    d = build_dialogue(None, now=lambda: NOW, understand=keyword_understand, languages=("en", "de"),
+                       identify=SaysGerman())
+    d.on_final("five five oh one eight")
+    d.on_final("one two oh nine four")
+    assert d.state.language == "en"
+    d.on_final("Mein Paket ist leider immer noch nicht angekommen")  # a sentence: the switch is real
+    assert d.state.language == "de"

@@ -66,6 +66,14 @@ def telling(text: str, words: int = 2) -> bool:
     return len(letters) >= MIN_LETTERS and len(worded) >= words
 
 
+def numeric(text: str, digits: int) -> bool:
+    """True when the turn is mostly a number said in words ("five five oh one eight", "one two oh
+    nine four"): at least one digit read for every two words. Identifiers mistake such strings for
+    other languages; a caller switching language says more than a number."""
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
+    return digits >= 3 and 2 * digits >= len(words)
+
+
 def choose(
     current: str,
     served: tuple[str, ...],
@@ -74,11 +82,13 @@ def choose(
     guess: LanguageGuessLike | None = None,
     min_confidence: float = 0.6,
     understood_here: bool = False,
+    digits: int = 0,
 ) -> LanguageChoice:
     """The call's language after a turn of ``text``: ``spoken`` is the channel's language for the turn
     (voice), else ``guess`` is the text identifier's answer (or None when there is none).
-    ``understood_here``: the turn made sense in the current language (an intent was recognised)."""
-    if not telling(text):
+    ``understood_here``: the turn made sense in the current language (an intent was recognised);
+    ``digits``: how many digits the current language's understanding read in it."""
+    if not telling(text) or numeric(text, digits):
         return LanguageChoice(current)
     needed = max(min_confidence, SURE) if understood_here else min_confidence
     if spoken is not None:
