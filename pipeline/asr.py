@@ -21,6 +21,7 @@ import numpy as np
 
 from intents.languages.types import LanguageGuess
 from pipeline.language_id import guess_from_probs
+from pipeline.asr_prompts import DOMAIN_PROMPTS
 from voices.registry import asr_model_dir
 
 SAMPLE_RATE_HZ = 16_000
@@ -65,6 +66,7 @@ class Recognizer:
         self._pad_samples = int(pad_s * SAMPLE_RATE_HZ)
         tokenizer = self._tokenizer()
         self._initial_prompt = initial_prompt
+        self.use_domain_prompts = True  # the language benchmark's switch (pipeline.asr_prompts)
         self._prompts: dict[str, list[int]] = {}
         self._prompt = self.prompt_for(self.language)
         self._suppress = list(tokenizer.non_speech_tokens) + [tokenizer.transcribe,
@@ -91,8 +93,11 @@ class Recognizer:
             tokenizer = self._tokenizer(language, task)
             prompt: list[int] = []
             # The initial prompt is one language's words: only used for the recognizer's own.
-            if self._initial_prompt and language == self.language:
-                prompt = [tokenizer.sot_prev, *tokenizer.encode(" " + self._initial_prompt.strip())]
+            words = self._initial_prompt if language == self.language else None
+            if words is None and self.multilingual and self.use_domain_prompts:
+                words = DOMAIN_PROMPTS.get(language)  # never for English: see pipeline.asr_prompts
+            if words:
+                prompt = [tokenizer.sot_prev, *tokenizer.encode(" " + words.strip())]
             self._prompts[key] = [*prompt, *tokenizer.sot_sequence, tokenizer.no_timestamps]
         return self._prompts[key]
 
