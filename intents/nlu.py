@@ -165,6 +165,9 @@ def _has_entities(entities: Entities) -> bool:
     return bool(entities.digits or entities.emails or entities.postcodes or entities.tracking_numbers)
 
 
+_ALSO_SCORE = 0.8  # a second reading this strong is worth the stage's look (IntentResult.also)
+
+
 def understand(text: str, language: str = "en") -> IntentResult:
     """Classify one caller utterance and extract its entities (see :mod:`intents.entities`).
 
@@ -189,4 +192,5 @@ def understand(text: str, language: str = "en") -> IntentResult:
     best = ranked[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
     confidence = min(0.99, max(0.05, best.score - 0.5 * second))
-    return IntentResult(best.intent, round(confidence, 3), entities)
+    also = tuple(r.intent for r in ranked[1:] if r.score >= _ALSO_SCORE)
+    return IntentResult(best.intent, round(confidence, 3), entities, also)

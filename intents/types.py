@@ -50,6 +50,10 @@ class IntentResult:
     intent: Intent
     confidence: float  # 0..1
     entities: Entities = field(default_factory=Entities)
+    # Other intents the words also carried strongly (score >= 0.8), best first: the stage decides
+    # between readings only it can tell apart ("Great, thanks, that's it" confirms a number, but
+    # answers "anything else?" with a close).
+    also: tuple[Intent, ...] = ()
 
 
 @dataclass(frozen=True)

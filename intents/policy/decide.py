@@ -255,7 +255,8 @@ def _on_anything_else(s: DialogueState, turn: Turn, config: DialogueConfig) -> D
     intent = turn.understood.intent
     if s.verified and intent not in PROBLEMS and (picked := repair.remedy_request(s, turn, config)):
         return picked
-    if intent is Intent.DENY:
+    # "Great, thanks, that's it": to "anything else?" a yes that also closes is a close.
+    if intent is Intent.DENY or (intent is Intent.AFFIRM and Intent.GOODBYE in turn.understood.also):
         return replace(common.close(s, config), understood_as=Intent.GOODBYE)
     if intent in PROBLEMS or turn.heard is not None:
         return _on_problem(replace(s, stage=Stage.AWAIT_PROBLEM), turn, config)
