@@ -20,8 +20,8 @@ from typing import Protocol
 import numpy as np
 
 from intents.languages.types import LanguageGuess
-from pipeline.language_id import guess_from_probs
 from pipeline.asr_prompts import DOMAIN_PROMPTS
+from pipeline.language_id import guess_from_probs
 from voices.registry import asr_model_dir
 
 SAMPLE_RATE_HZ = 16_000

@@ -364,7 +364,8 @@ RULES: tuple[Rule, ...] = tuple(
         (0.9, r"^no(?: no)? that is it\b|\bthat is it (?:thanks|thank you|cheers|bye)\b"),
         # Thanks, then "that's it/all" at the end: a closing, or (to a question) a yes: the stage
         # decides (IntentResult.also).
-        (0.85, r"\b(?:thanks|thank you|cheers)\b(?: \w+){0,4} (?:that is|that was) (?:it|all|everything)(?: \w+)?$"),
+        (0.85, r"\b(?:thanks|thank you|cheers)\b(?: \w+){0,4} (?:that is|that was) "
+               r"(?:it|all|everything)(?: \w+)?$"),
         (0.6, r"^(?:ok |okay |great |perfect )?(?:thanks|thank you|cheers)(?: so much| very much| a lot)?$"),
     )
     + _rules(
