@@ -56,3 +56,20 @@ def test_not_backchannels(text, language):
 ])
 def test_without_an_opening_yes_or_no_the_understanding_decides(text, language, answer):
     assert yes_no(text, language) is answer
+
+
+# Japanese declines a proposal without いいえ: やめる in any ending, 遠慮, and "いいです" after やっぱり/もう
+# (which would otherwise read as "fine", a yes that moves money).
+@pytest.mark.parametrize("text", ["やっぱりやめておきます。", "やめときます", "遠慮しておきます", "やっぱりいいです",
+                                  "もういいです。", "今回はやめます"])
+def test_japanese_declines_are_no(text):
+    assert understand(text, "ja").intent is Intent.DENY
+    assert yes_no(text, "ja") is not True
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Genial, gracias. Eso era todo.", "es"), ("Super, merci, c'était tout.", "fr"),
+    ("Ce serait tout, merci.", "fr"), ("Ottimo, grazie, era tutto.", "it"), ("Basta così, grazie.", "it"),
+])
+def test_thats_all_in_any_tense_closes(text, language):
+    assert understand(text, language).intent is Intent.GOODBYE
