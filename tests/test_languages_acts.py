@@ -60,8 +60,8 @@ def test_without_an_opening_yes_or_no_the_understanding_decides(text, language, 
 
 # Japanese declines a proposal without いいえ: やめる in any ending, 遠慮, and "いいです" after やっぱり/もう
 # (which would otherwise read as "fine", a yes that moves money).
-@pytest.mark.parametrize("text", ["やっぱりやめておきます。", "やめときます", "遠慮しておきます", "やっぱりいいです",
-                                  "もういいです。", "今回はやめます"])
+@pytest.mark.parametrize("text", ["やっぱりやめておきます。", "やめときます", "遠慮しておきます",
+                                  "やっぱりいいです", "もういいです。", "今回はやめます"])
 def test_japanese_declines_are_no(text):
     assert understand(text, "ja").intent is Intent.DENY
     assert yes_no(text, "ja") is not True
