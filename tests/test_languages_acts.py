@@ -6,6 +6,7 @@ import pytest
 
 from intents.languages import is_backchannel, yes_no
 from intents.nlu import understand
+from intents.policy.words import RESHIP, has
 from intents.types import Intent
 
 YES = [("ja", "de"), ("Ja, genau.", "de"), ("stimmt", "de"), ("Oui, d'accord.", "fr"), ("d'accord", "fr"),
@@ -73,3 +74,22 @@ def test_japanese_declines_are_no(text):
 ])
 def test_thats_all_in_any_tense_closes(text, language):
     assert understand(text, language).intent is Intent.GOODBYE
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Mah, no, ci ho ripensato, lo tengo.", "it"), ("Beh, no, grazie.", "it"), ("No, me lo quedo.", "es"),
+    ("Non, je le garde finalement.", "fr"),
+])
+def test_declines_after_an_interjection_or_keeping_the_item_are_no(text, language):
+    assert understand(text, language).intent is Intent.DENY
+
+
+@pytest.mark.parametrize("text", ["Je préfère qu'on m'en renvoie une autre.", "Renvoyez-m'en une autre.",
+                                  "Renvoyez-moi un nouveau, s'il vous plaît."])
+def test_renvoyer_another_one_is_a_replacement_not_a_return(text):
+    assert understand(text, "fr").intent is not Intent.RETURN_REQUEST
+    assert has(RESHIP, text)
+
+
+def test_renvoyer_alone_is_still_a_return():
+    assert understand("Je veux renvoyer le colis, il ne me plaît pas.", "fr").intent is Intent.RETURN_REQUEST

@@ -27,7 +27,7 @@ import yaml
 
 from intents.languages.normalise import email_spelling, expand_elisions, fold
 from intents.languages.numbers import japanese_numerals, words_to_numerals
-from intents.languages.order import change_sense, place_negation, prepose_adjectives
+from intents.languages.order import change_sense, place_negation, prepose_adjectives, resend_sense
 
 GLOSSED_LANGUAGES = ("de", "fr", "es", "it", "ja")
 _DIR = Path(__file__).parent / "glossary"
@@ -227,7 +227,7 @@ def _gloss_latin(text: str, language: str) -> str:
     glossed = place_negation(glossed, language)
     if language in ("fr", "es", "it"):
         glossed = prepose_adjectives(glossed)
-    glossed = change_sense(glossed)
+    glossed = resend_sense(change_sense(glossed))
     if glossed[:2] == ["not", "no"]:
         glossed = glossed[1:]  # "no mejor no" -> "not no": the first "no" was the answer too
     return " ".join(emails[int(w.strip("\x00"))] if w.startswith("\x00") else w
