@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from intents.languages import is_backchannel, yes_no
+from intents.languages.gloss import gloss
 from intents.nlu import understand
 from intents.policy.words import RESHIP, has
 from intents.types import Intent
@@ -93,3 +94,26 @@ def test_renvoyer_another_one_is_a_replacement_not_a_return(text):
 
 def test_renvoyer_alone_is_still_a_return():
     assert understand("Je veux renvoyer le colis, il ne me plaît pas.", "fr").intent is Intent.RETURN_REQUEST
+
+
+# A yes word + "que/che no" is an emphatic no: read as a yes, it would move money.
+@pytest.mark.parametrize(("text", "language"), [
+    ("Claro que no.", "es"), ("¡Por supuesto que no!", "es"), ("Certo che no.", "it"),
+    ("Assolutamente no.", "it"), ("Bien sûr que non.", "fr"), ("Certainement pas.", "fr"),
+])
+def test_emphatic_no_after_a_yes_word_is_no(text, language):
+    assert understand(text, language).intent is Intent.DENY
+    assert yes_no(text, language) is False
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Faites-le.", "fr"), ("Je veux bien.", "fr"), ("Hágalo.", "es"), ("Me parece bien.", "es"),
+    ("Va benissimo.", "it"), ("それでお願いします。", "ja"), ("よろしくお願いします。", "ja"),
+])
+def test_yes_without_a_yes_word(text, language):
+    assert understand(text, language).intent is Intent.AFFIRM
+
+
+def test_kana_inside_a_word_is_not_a_digit():
+    assert understand("よろしくお願いします", "ja").entities.digits == ""
+    assert "again" in gloss("もう一度送ってください", "ja").split()

@@ -74,6 +74,9 @@ class Glossary:
     ja_keys: dict[str, tuple[tuple[str, str], ...]]  # ja: first char -> (key, gloss), longest first
     by_initials: dict[str, tuple[str, ...]]  # prefixes by their first two letters (a word's lookup)
 
+    def ja_keys_flat(self) -> tuple[tuple[str, str], ...]:
+        return tuple(pair for pairs in self.ja_keys.values() for pair in pairs)
+
     def prefixes_of(self, word: str) -> tuple[str, ...]:
         return self.by_initials.get(word[:2], ())
 
@@ -289,8 +292,29 @@ def _negated_at(pieces: list[tuple[str, str]], k: int) -> int:
     return 0
 
 
+@lru_cache(maxsize=1)
+def _ja_words_with_digit_kana() -> re.Pattern[str] | None:
+    """Glossary words that the numeral pass would break ("よろしく" holds し+く, 4 9; "一部" is "1部")."""
+    keys = sorted((k for k, gl in load_glossary("ja").ja_keys_flat() if japanese_numerals(k) != k
+                   and not any(ch.isdigit() for ch in gl)), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys))) if keys else None
+
+
+def _japanese_numerals_outside_words(text: str) -> str:
+    words = _ja_words_with_digit_kana()
+    if words is None:
+        return japanese_numerals(text)
+    out: list[str] = []
+    last = 0
+    for m in words.finditer(text):
+        out += [japanese_numerals(text[last:m.start()]), m.group()]
+        last = m.end()
+    out.append(japanese_numerals(text[last:]))
+    return " ".join(part for part in out if part)
+
+
 def _gloss_japanese(text: str) -> str:
-    text = japanese_numerals(fold(text, "ja"))
+    text = _japanese_numerals_outside_words(fold(text, "ja"))
     pieces = _segment_japanese(text, load_glossary("ja"))
     out: list[str] = []
     k = 0
