@@ -76,3 +76,18 @@ def test_accuracy_floor(language, split):
     misses = "\n".join(f"{m.example.where} {m.example.label} -> {m.got}: {m.example.text}"
                        for m in result.misses)
     assert result.accuracy >= FLOORS[split], misses
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Ciao, mi sapete dire che fine ha fatto il mio gioco da tavolo? Non è ancora arrivato.", "it"),
+    ("Il pacco non è ancora stato spedito?", "it"),
+    ("Non l'ho ancora ricevuto, il pacco.", "it"),
+    ("Je ne l'ai pas encore reçu, mon colis.", "fr"),
+])
+def test_not_yet_arrived_is_a_status_question(text, language):
+    assert understand(text, language).intent is Intent.ORDER_STATUS
+
+
+def test_stato_after_essere_is_been_not_status():
+    assert "status" not in gloss("Il pacco non è ancora stato spedito?", "it").split()
+    assert "status" in gloss("Qual è lo stato del mio ordine?", "it").split()

@@ -61,3 +61,24 @@ def test_kanji_numerals_read_positionally_or_digit_by_digit():
 def test_a_lone_kana_syllable_is_not_a_digit():
     # "に" (2) and "ご" (5) are also a particle and a prefix: only a run of kana digits is a number
     assert japanese_numerals("東京に行きます") == "東京に行きます"
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Il CAP è mille.", "it"),
+    ("Le code postal, c'est mille.", "fr"),
+    ("Código postal mil.", "es"),
+    ("Die Postleitzahl ist tausend.", "de"),
+])
+def test_a_thousand_alone_is_a_postcode(text, language):
+    assert understand(text, language).entities.postcodes == ("1000",)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Grazie mille!", "it"),
+    ("Mille mercis, madame.", "fr"),
+    ("Mil gracias.", "es"),
+    ("Tausend Dank!", "de"),
+    ("Mi chiamo Mila.", "it"),
+])
+def test_a_thousand_in_an_idiom_is_not_a_number(text, language):
+    assert understand(text, language).entities.digits == ""

@@ -49,12 +49,16 @@ _YES = {
            "わかりました", "分かりました", "結構です", "いいです", "いいですよ", "もちろん"),
 }  # fmt: skip
 _NO = {
-    "en": ("no", "nope", "nah", "not really", "wrong", "incorrect"),
+    "en": ("no", "nope", "nah", "not really", "wrong", "incorrect", "absolutely not", "of course not",
+           "certainly not", "definitely not"),
     "de": ("nein", "nee", "nö", "ne", "falsch", "stimmt nicht", "nicht", "keineswegs", "auf keinen fall",
-           "eher nicht"),
-    "fr": ("non", "pas du tout", "pas vraiment", "faux", "absolument pas", "jamais", "nan", "pas"),
-    "es": ("no", "para nada", "qué va", "que va", "falso", "nunca", "tampoco", "en absoluto"),
-    "it": ("no", "per niente", "affatto", "sbagliato", "mai", "macché", "nemmeno", "neanche"),
+           "eher nicht", "natürlich nicht", "sicher nicht", "bestimmt nicht", "gar nicht"),
+    "fr": ("non", "pas du tout", "pas vraiment", "faux", "absolument pas", "jamais", "nan", "pas",
+           "bien sûr que non", "certainement pas", "surtout pas", "sûrement pas"),
+    "es": ("no", "para nada", "qué va", "que va", "falso", "nunca", "tampoco", "en absoluto", "claro que no",
+           "por supuesto que no", "ni hablar", "de ninguna manera", "mejor no"),
+    "it": ("no", "per niente", "affatto", "sbagliato", "mai", "macché", "nemmeno", "neanche",
+           "assolutamente no", "certo che no", "ma no", "meglio di no", "per ora no"),
     "ja": ("いいえ", "いえ", "いや", "違います", "ちがいます", "違う", "ちがう", "そうじゃない",
            "ではありません", "じゃないです", "ううん", "結構です"),
 }  # fmt: skip
@@ -107,7 +111,9 @@ def _first_answer(text: str, language: str) -> bool | None:
             return False
         return True if any(flat.startswith(y) for y in yes) else None
     words = _words(text, language)
-    for n in (2, 1):
+    # The longest opening phrase decides: "assolutamente no", "claro que no" are a no although they
+    # start with a yes word.
+    for n in (4, 3, 2, 1):
         head = tuple(words[:n])
         if head in {tuple(_words(p, language)) for p in no}:
             return False

@@ -27,7 +27,7 @@ import yaml
 
 from intents.languages.normalise import email_spelling, expand_elisions, fold
 from intents.languages.numbers import japanese_numerals, words_to_numerals
-from intents.languages.order import change_sense, place_negation, prepose_adjectives
+from intents.languages.order import change_sense, place_negation, prepose_adjectives, resend_sense
 
 GLOSSED_LANGUAGES = ("de", "fr", "es", "it", "ja")
 _DIR = Path(__file__).parent / "glossary"
@@ -73,6 +73,9 @@ class Glossary:
     prefixes: tuple[str, ...]  # every starred first word without its "*", longest first
     ja_keys: dict[str, tuple[tuple[str, str], ...]]  # ja: first char -> (key, gloss), longest first
     by_initials: dict[str, tuple[str, ...]]  # prefixes by their first two letters (a word's lookup)
+
+    def ja_keys_flat(self) -> tuple[tuple[str, str], ...]:
+        return tuple(pair for pairs in self.ja_keys.values() for pair in pairs)
 
     def prefixes_of(self, word: str) -> tuple[str, ...]:
         return self.by_initials.get(word[:2], ())
@@ -227,7 +230,7 @@ def _gloss_latin(text: str, language: str) -> str:
     glossed = place_negation(glossed, language)
     if language in ("fr", "es", "it"):
         glossed = prepose_adjectives(glossed)
-    glossed = change_sense(glossed)
+    glossed = resend_sense(change_sense(glossed))
     if glossed[:2] == ["not", "no"]:
         glossed = glossed[1:]  # "no mejor no" -> "not no": the first "no" was the answer too
     return " ".join(emails[int(w.strip("\x00"))] if w.startswith("\x00") else w
@@ -289,8 +292,29 @@ def _negated_at(pieces: list[tuple[str, str]], k: int) -> int:
     return 0
 
 
+@lru_cache(maxsize=1)
+def _ja_words_with_digit_kana() -> re.Pattern[str] | None:
+    """Glossary words that the numeral pass would break ("よろしく" holds し+く, 4 9; "一部" is "1部")."""
+    keys = sorted((k for k, gl in load_glossary("ja").ja_keys_flat() if japanese_numerals(k) != k
+                   and not any(ch.isdigit() for ch in gl)), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys))) if keys else None
+
+
+def _japanese_numerals_outside_words(text: str) -> str:
+    words = _ja_words_with_digit_kana()
+    if words is None:
+        return japanese_numerals(text)
+    out: list[str] = []
+    last = 0
+    for m in words.finditer(text):
+        out += [japanese_numerals(text[last:m.start()]), m.group()]
+        last = m.end()
+    out.append(japanese_numerals(text[last:]))
+    return " ".join(part for part in out if part)
+
+
 def _gloss_japanese(text: str) -> str:
-    text = japanese_numerals(fold(text, "ja"))
+    text = _japanese_numerals_outside_words(fold(text, "ja"))
     pieces = _segment_japanese(text, load_glossary("ja"))
     out: list[str] = []
     k = 0

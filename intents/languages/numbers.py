@@ -39,6 +39,14 @@ _REPEATS = {
 # Numbers of five digits said whole ("zehntausendvierhundertzweiundfünfzig", "diez mil cuatrocientos
 # cincuenta y dos"): a number below a thousand, the thousands word, another below a thousand.
 _THOUSANDS = {"de": ("tausend",), "fr": ("mille", "mil"), "es": ("mil",), "it": ("mila", "mille")}
+# A thousand alone is 1000 (Brussels' postcode "mille"), except in the idioms where it only means
+# "many" ("grazie mille", "mille mercis", "mil gracias", "tausend Dank", "mille fois"). Italian "mila"
+# is only ever a plural (and a name), never 1000 alone.
+_THOUSAND_IDIOMS = {
+    "de": frozenset({"dank", "danke", "mal"}), "fr": frozenset({"merci", "mercis", "fois", "excuses"}),
+    "es": frozenset({"gracias", "veces", "disculpas", "perdones"}),
+    "it": frozenset({"grazie", "volte", "scuse"}),
+}  # fmt: skip
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                  "八": 8, "九": 9}  # fmt: skip
 _KANJI_SCALES = {"十": 10, "百": 100, "千": 1000}
@@ -143,7 +151,7 @@ def words_to_numerals(words: list[str], language: str) -> list[str]:
                 break
         else:
             i += 1
-    spans = _with_thousands(spans, words, thousands)
+    spans = _with_thousands(spans, words, thousands, _THOUSAND_IDIOMS.get(language, frozenset()))
     out: list[str] = []
     by_start = {s: (e, v) for s, e, v in spans}
     numeric = {s for s, e, _ in spans} | {e - 1 for s, e, _ in spans}
@@ -183,9 +191,9 @@ def _split_thousands(word: str, thousands: tuple[str, ...], table: dict[tuple[st
     return [word]
 
 
-def _with_thousands(spans: list[tuple[int, int, int]], words: list[str],
-                    thousands: tuple[str, ...]) -> list[tuple[int, int, int]]:
-    """Merge "A thousand B", "thousand B" and "A thousand" into one number."""
+def _with_thousands(spans: list[tuple[int, int, int]], words: list[str], thousands: tuple[str, ...],
+                    idioms: frozenset[str] = frozenset()) -> list[tuple[int, int, int]]:
+    """Merge "A thousand B", "thousand B" and "A thousand" into one number; "thousand" alone is 1000."""
     if not thousands:
         return spans
     by_start = {s: (e, v) for s, e, v in spans}
@@ -205,6 +213,10 @@ def _with_thousands(spans: list[tuple[int, int, int]], words: list[str],
             end, value = by_start[i + 1]
             out.append((i, end, 1000 + value))
             i = end
+        elif (head is None and words[i] in thousands and words[i] != "mila"
+              and not idioms & set(words[max(i - 1, 0):i + 2])):
+            out.append((i, i + 1, 1000))
+            i += 1
         elif head is not None:
             out.append((i, *head))
             i = head[0]

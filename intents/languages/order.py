@@ -114,3 +114,23 @@ def change_sense(words: list[str]) -> list[str]:
             if things and not _CHANGE_OBJECTS.intersection(things):
                 out[i] = "exchange"
     return out
+
+
+_RESEND_OBJECTS = frozenset({"another", "new"})
+
+
+def resend_sense(words: list[str]) -> list[str]:
+    """ "send back" + another/new one -> "send": renvoyer, rispedire, reenviar mean sending again too.
+
+    The object may come after pronouns ("renvoyez-m'en une autre", "send back me in an another").
+    """
+    out = list(words)
+    i = 0
+    while i < len(out) - 1:
+        if out[i] == "send" and out[i + 1] == "back":
+            after = [a for a in out[i + 2:] if a.isalnum() and a not in _FUNCTION][:_CHANGE_REACH]
+            if _RESEND_OBJECTS.intersection(after):
+                del out[i + 1]
+        i += 1
+    return out
+

@@ -38,7 +38,7 @@ REFUND = re.compile(
 _RESHIP_STEM = (r"\b(ersatz\w*|\w*tausch\w*|[ée]change\w*|rempla\w*|reempla\w*|sustitu\w*|sostitu\w*"
                 r"|cambi(en|ar|ate|are|ino|e)|reenv\w*|rispedi\w*|renvoy\w*)"
                 r"|交換|再送|代わり")
-_SEND = r"(schick|send|versend|envoy|envi|mand|sped|送っ|送り|送る)"
+_SEND = r"(schick|send|versend|envoy|envoi|envi|mand|sped|送っ|送り|送る)"  # envoi: "(r)envoie"
 _NEW = (r"(neu|nouv|nuev|nuov|otro|autre|altro|noch einmal|nochmal|erneut|de nouveau|otra vez|vuelv\w* a"
         r"|volver a|di nuovo|もう一度|新しい)")
 RESHIP = re.compile(
