@@ -1,0 +1,163 @@
+"""The voice scenarios per language (issue 14), played in real time through the whole pipeline:
+Whisper base identifies the caller's language on the first utterance and transcribes in it, the
+dialogue verifies and helps in it, and a caller in a language the line does not serve hears the
+fixed message and gets a callback from a colleague who speaks it.
+
+CI plays a slice (about a minute and a half each on 2 cores): the scenarios that passed reliably
+when this was written. `voice-agent bench` and `voice-agent simulate` play the rest; the issue notes
+record which of them fail and why (mostly Whisper base mishearing an espeak-ng voice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from agent.call import load_models, our_call_factory
+from agent.config import AgentConfig
+from agent.simulation.scenario import load_scenario
+from agent.simulation.simulate import config_for, run_simulation
+from agent.store.db import Store
+from agent.store.models import Callback, Escalation
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "benchmarks" / "scenarios"
+SERVED = ("de", "fr", "es", "it", "ja")
+LANGUAGE_SCENARIOS = sorted(p.stem for p in SCENARIOS.glob("*.yaml") if p.stem.split("-")[0] in SERVED)
+# The remedy scenarios CI plays: the caller's order and the refund it must get (the fixture's price).
+REMEDY_IN_CI = {"de-damaged": ("41752", 39.0)}
+UNSERVED_IN_CI = ("pl-unserved",)
+
+
+@pytest.fixture(scope="module")
+def call_factory():  # type: ignore[no-untyped-def]
+    # Every language scenario serves the same languages: one Whisper base for the module.
+    config = config_for(load_scenario(SCENARIOS / "pl-unserved.yaml"), AgentConfig())
+    return config, our_call_factory(config, load_models(config))
+
+
+@pytest.fixture
+def escalation_languages(monkeypatch):  # type: ignore[no-untyped-def]
+    """The language each escalation and callback of the call was booked in, read from the store as
+    the simulation collects the call's changes (report.json lists the changes without it)."""
+    seen: list[tuple[str, str]] = []
+    original = Store.changes_for_call
+
+    def spy(self: Store, call_id: str) -> Any:
+        with self.session() as s:
+            for model, kind in ((Escalation, "escalation"), (Callback, "callback")):
+                rows = s.scalars(select(model).where(model.call_id == call_id))
+                seen.extend((kind, row.language) for row in rows)
+        return original(self, call_id)
+
+    monkeypatch.setattr(Store, "changes_for_call", spy)
+    return seen
+
+
+def _play(name: str, tmp_path: Path, call_factory) -> tuple[dict, str]:  # type: ignore[no-untyped-def]
+    config, factory = call_factory
+    out = tmp_path / name
+    asyncio.run(run_simulation(load_scenario(SCENARIOS / f"{name}.yaml"), out, config, factory))
+    return json.loads((out / "report.json").read_text()), (out / "transcript.txt").read_text()
+
+
+def test_each_served_language_has_two_voice_scenarios() -> None:
+    for language in SERVED:
+        mine = [n for n in LANGUAGE_SCENARIOS if n.startswith(f"{language}-")]
+        assert len(mine) >= 2, (language, LANGUAGE_SCENARIOS)
+    assert set(REMEDY_IN_CI) <= set(LANGUAGE_SCENARIOS)
+    for name in UNSERVED_IN_CI:
+        assert (SCENARIOS / f"{name}.yaml").is_file()
+
+
+# The agent's questions in a damaged-item call (msgids, rendered in the caller's language) and what
+# the simulated caller must answer: "order" (the digits), "identity" (postcode, email or phone),
+# "yes", or None (no rule: the caller goes on with their next turn).
+QUESTIONS: tuple[tuple[tuple[str, ...], str | None], ...] = (
+    (("Hi, this is {agent_name} from {store_name} {team}.", "What happened?"), None),
+    (("What's your order number?",), "order"),
+    (("I need the order number to look this up. It's in your confirmation email. You can also type "
+      "it on the keypad, then press hash.",), "order"),
+    (("Could you say the order number digit by digit?",), "order"),
+    (("Thanks. Order {digits}.",
+      "To keep your order safe, what's the email, phone number or postcode on it?"), "identity"),
+    (("I couldn't find order {heard}. Let's find it another way: what's the email, phone number or "
+      "postcode on the order?",), "identity"),
+    (("Sorry, those details don't match what I have for that order. Could you try again? The email, "
+      "phone number or postcode on the order.",), "identity"),
+    (("Thanks, that matches order {digits}.", "I'm so sorry about that.", "I'll {first}, and {last}.",
+      "Shall I go ahead?"), "yes"),
+    (("Is that right? Just say yes or no.",), "yes"),
+    (("Done. I've refunded {amount}; it reaches your card within {days} business days. I've also added "
+      "a {coupon} coupon to your account, for your next order. You don't need to send anything back.",
+      "Is there anything else I can help with?"), None),
+    (("Tell me in a few words what happened. For example a late parcel, a damaged item, or a return.",),
+     None),
+)
+
+
+def _reply(msgids: tuple[str, ...], language: str, order_id: str) -> str:
+    from intents.i18n import speaking, t
+    from intents.i18n.spoken import say_digits
+
+    with speaking(language):
+        digits = say_digits(order_id, language)
+        values = {"agent_name": "Alex", "store_name": "Northwind", "team": "after-sales", "digits": digits,
+                  "heard": digits, "amount": "39", "coupon": "10", "days": "5",
+                  "first": t("refund {amount} to your card", amount="39"),
+                  "last": t("add a {amount} coupon to your account", amount="10")}
+        # The greeting is always English (the line's first language); the rest is in the caller's.
+        return " ".join(t(m, **values) if m != "What happened?" else m for m in msgids)
+
+
+def _kind_of_answer(text: str, language: str, order_id: str) -> str:
+    from intents.i18n.spoken import say_digits
+    from intents.languages import yes_no
+
+    if yes_no(text, language) is True:
+        return "yes"
+    squashed = re.sub(r"[\W_]+", "", text)
+    if squashed == re.sub(r"[\W_]+", "", say_digits(order_id, language)):
+        return "order"
+    return "identity"
+
+
+@pytest.mark.parametrize("name", LANGUAGE_SCENARIOS)
+def test_answer_rules_answer_the_agents_questions(name) -> None:  # type: ignore[no-untyped-def]
+    """The caller's answer rules follow the agent's own wording in the caller's language (the
+    catalogue), and a reply that repeats the order number before asking for the postcode gets the
+    postcode, not a yes: the rules script the test caller, so they must not decide the call."""
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+    language = name.split("-")[0]
+    assert scenario.fixtures is not None
+    order_id = str(scenario.fixtures["orders"][0]["id"])
+    for msgids, want in QUESTIONS:
+        reply = _reply(msgids, language, order_id)
+        rule = next((a for a in scenario.answers if a.when.search(reply)), None)
+        got = None if rule is None or rule.text is None else _kind_of_answer(rule.text, language, order_id)
+        assert got == want, (reply, rule.when.pattern if rule else None)
+
+
+@pytest.mark.realtime
+@pytest.mark.parametrize("name", sorted(REMEDY_IN_CI))
+def test_caller_is_verified_and_helped_in_their_language(name, tmp_path, call_factory) -> None:  # type: ignore[no-untyped-def]
+    report, transcript = _play(name, tmp_path, call_factory)
+    language = name.split("-")[0]
+    order_id, amount = REMEDY_IN_CI[name]
+    first = report["caller"][0]
+    assert first["guessed_language"] == language and first["language"] == language, transcript
+    assert first["intent"] == "damaged_item", transcript
+    # Every turn is transcribed in the caller's language (answers included), and the call ends
+    # with the caller's goodbye, not at max_call_s.
+    assert all(c["language"] == language for c in report["caller"]), transcript
+    assert report["ended_by"] == "agent_hung_up", transcript
+    changes = [(c["kind"], c["order_id"], c["amount"]) for c in report["store_changes"]]
+    # Verified (the store is only changed for a verified caller) and the under-50 remedy: the full
+    # refund and a coupon, on the caller's order.
+    assert ("refund", order_id, amount) in changes, (changes, transcript)
+    assert any(kind == "coupon" and oid == order_id for kind, oid, _ in changes), (changes, transcript)
