@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from intents.i18n import speaking, t
 from intents.i18n.spoken import say_digits
+from intents.languages import yes_no
 from intents.nlu import sounds_like_yes
 from intents.policy import address as policy_address
 from intents.policy import callback as callback
@@ -316,7 +317,8 @@ def _on_choose_remedy(s: DialogueState, turn: Turn, config: DialogueConfig) -> D
 def _on_confirm_action(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:
     """CONFIRM_ACTION: yes makes the proposed remedy, cancel or address change; no leaves it."""
     intent = turn.understood.intent
-    if intent is Intent.AFFIRM or (intent is Intent.OTHER and sounds_like_yes(turn.text)):
+    yes = intent is Intent.AFFIRM or (intent is Intent.OTHER and sounds_like_yes(turn.text))
+    if yes or _yes_naming(s, turn):
         if s.pending == "remedy":
             return repair.apply_proposal(s, turn, config)
         return orders.confirm(s, turn, config)
@@ -341,6 +343,18 @@ def _on_confirm_action(s: DialogueState, turn: Turn, config: DialogueConfig) -> 
     if s.pending == "address":
         return Decision(s, t("Is that right? Just say yes or no."), intent)
     return Decision(s, f"{t(rem.CONFIRM_QUESTION)} {t('Just say yes or no.')}", intent)
+
+
+# The request a pending confirmation carries out: "Yes, cancel it" names it and is a yes.
+_PENDING_INTENT = {"cancel": Intent.CANCEL_ORDER, "address": Intent.CHANGE_ADDRESS}
+
+
+def _yes_naming(s: DialogueState, turn: Turn) -> bool:
+    """A yes that also names what is pending ("Yes, that's right, cancel it"; "Oui, annulez-la"): the
+    turn opens with a yes in its language (:func:`intents.languages.yes_no`) and the request it
+    names is the one waiting for the yes (or the call's own problem, for a remedy)."""
+    named = (_PENDING_INTENT.get(s.pending), s.problem if s.pending == "remedy" else None)
+    return turn.understood.intent in named and yes_no(turn.text, turn.language) is True
 
 
 def _on_offer_callback(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decision:

@@ -323,7 +323,7 @@ RULES: tuple[Rule, ...] = tuple(
             r"^(?:yes|yeah|yep|yup|yea|ya|yah|sure|correct|right|exactly|absolutely|definitely|of course|"
             r"ok|okay|alright|all right|affirmative|uh huh|mm hmm|mhm|please do|go ahead|sounds good|"
             r"perfect|great|indeed|certainly|i do(?! not)|you got it|that would be great|fine|"
-            r"please(?= do| go| yes|$))\b",
+            r"please(?= do| go| yes|$))\b(?! not\b)",  # "absolutely not", "of course not": a no
         ),
         (0.8, r"^(?:that|it) (?:works|suits me|is fine|is great|is perfect|sounds (?:good|great|fine))\b"),
         # "It's the one with the blue box" describes; "that's the one" confirms.
@@ -336,7 +336,8 @@ RULES: tuple[Rule, ...] = tuple(
             # "No refund has shown up" is a statement about the refund, not a no.
             r"^(?:no(?! (?:refund|money|parcel|package|order|delivery|item|update|news|reply|email)\b)|"
             r"nope|nah|no no|negative|not really|not quite|not exactly|wrong|incorrect|no way|"
-            r"not at all|i do not think so|not that one|never mind)\b",
+            r"not at all|i do not think so|not that one|never mind|"
+            r"(?:absolutely|of course|certainly|definitely|surely|sure) not)\b",
         ),
         (0.8, r"\bthat is (?:wrong|not right|incorrect|not correct|not it|not mine|not true|not the one)\b"),
         (0.8, r"\bthat is (?:the |a )?wrong (?:order )?(?:number|id|email|code|date|name)\b"),
