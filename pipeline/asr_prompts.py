@@ -19,5 +19,5 @@ DOMAIN_PROMPTS: dict[str, str] = {
     "it": "Servizio clienti: ordine, pacco, numero d'ordine, codice postale, email, numero di "
           "telefono, rimborso, sostituzione, rotto, arrivato, dogana, sì, no, grazie.",
     "ja": "カスタマーサポート：注文、荷物、注文番号、郵便番号、メール、電話番号、返金、交換、"
-          "壊れていました、届きました、税関、はい、いいえ、ありがとうございます。",
+          "壊れていました、割れていました、届きました、税関、はい、いいえ、ありがとうございます。",
 }

@@ -155,7 +155,15 @@ class LanguageTracker:
         """The language to transcribe an utterance in, given its guess (and Whisper's
         probabilities); changes nothing."""
         call_guess, _ = self._with_evidence(guess, audio_ms, probs)
-        return call_guess.language if self._moves_to(call_guess, audio_ms) else self.language
+        if self._moves_to(call_guess, audio_ms):
+            return call_guess.language
+        if not self.settled and call_guess.served and self.may_move(audio_ms):
+            # Unsure, but the likeliest served language is the best bet to decode in: speech in one
+            # language decoded in the default is nonsense that the dialogue's text identifier then
+            # reads confidently wrong (an Italian caller guessed at 0.38, decoded in English, came
+            # out "Spanish" at 0.996). The dialogue is still told nothing (``_told``).
+            return call_guess.language
+        return self.language
 
     def on_final(self, guess: LanguageGuess | None, audio_ms: float,
                  probs: Mapping[str, float] | None = None) -> TurnLanguage:

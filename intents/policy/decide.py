@@ -145,6 +145,14 @@ def _on_await_order(s: DialogueState, turn: Turn, config: DialogueConfig) -> Dec
     if intent in PROBLEMS and intent is not s.problem:
         s = replace(s, problem=intent)
         return Decision(s, f"{t('Got it: {restated}.', restated=restated(intent))} {t(ASK_ORDER)}", intent)
+    # No number heard: the same request over and over helps nobody (a caller whose digits the
+    # recognizer cannot hear was asked six times). Second miss: digit by digit; third: a colleague.
+    missed = s.missed + 1
+    s = replace(s, missed=missed)
+    if missed >= 3:
+        return common.offer_human(s, t("I'm sorry, I'm having trouble understanding."), intent)
+    if missed == 2:
+        return Decision(replace(s, spell_mode=True), t(ASK_SPELL), intent)
     return Decision(
         s,
         t("I need the order number to look this up. It's in your confirmation email. "
