@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the tests need, start a throwaway PostgreSQL, run the whole suite.
-#   scripts/test.sh                 all tests, real-time audio ones included (~15 min on 2 cores)
-#   scripts/test.sh -m "not realtime"   the fast ones only (~20 s)
+#   scripts/test.sh                 all tests, real-time audio ones included (~45 min on 2 cores)
+#   scripts/test.sh -m "not realtime"   the fast ones only (~5 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
