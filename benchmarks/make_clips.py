@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -327,6 +328,17 @@ def _knock() -> Audio:
 
 def _to_pcm(x: Audio) -> npt.NDArray[np.int16]:
     return np.clip(np.rint(x * 32767.0), -32768, 32767).astype(np.int16)
+
+
+def cached_clip(path: Path, render: Callable[[], npt.NDArray[np.int16]]) -> npt.NDArray[np.int16]:
+    """The clip at ``path``, rendered and stored first when missing. Renders are deterministic, so
+    the file is only a cache (its name carries a digest of what it was rendered from)."""
+    if path.exists():
+        return read_wav(path, RATE_HZ)
+    pcm = render()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(path, pcm, RATE_HZ)
+    return pcm
 
 
 def render(clip: Speech | Sound, tmp: Path) -> npt.NDArray[np.int16]:

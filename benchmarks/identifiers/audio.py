@@ -16,9 +16,19 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from agent.audio_files import read_wav, write_wav
+from agent.audio_files import read_wav
 from benchmarks.identifiers.corpus import Condition, Item
-from benchmarks.make_clips import RATE_HZ, _bandpass, _normalise, _pad, _rng, _telephone, _to_pcm, _trim
+from benchmarks.make_clips import (
+    RATE_HZ,
+    _bandpass,
+    _normalise,
+    _pad,
+    _rng,
+    _telephone,
+    _to_pcm,
+    _trim,
+    cached_clip,
+)
 
 CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "ident-clips"
 NOISE_SNR_DB = 12.0  # a busy room or street: speech clearly above, but not by much
@@ -71,10 +81,4 @@ def _digest(item: Item) -> str:
 
 def clip(item: Item, cache: Path = CACHE_DIR) -> Pcm:
     """The clip from the cache, rendered (and stored) first when missing."""
-    path = cache / f"{item.key}-{_digest(item)}.wav"
-    if path.exists():
-        return read_wav(path, RATE_HZ)
-    pcm = render(item)
-    cache.mkdir(parents=True, exist_ok=True)
-    write_wav(path, pcm, RATE_HZ)
-    return pcm
+    return cached_clip(cache / f"{item.key}-{_digest(item)}.wav", lambda: render(item))

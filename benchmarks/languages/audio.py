@@ -14,11 +14,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from agent.audio_files import read_wav, write_wav
 from agent.simulation.voices import kokoro_float
 from benchmarks.identifiers.audio import _espeak
 from benchmarks.languages.corpus import Item
-from benchmarks.make_clips import RATE_HZ, _normalise, _pad, _telephone, _to_pcm, _trim
+from benchmarks.make_clips import RATE_HZ, _normalise, _pad, _telephone, _to_pcm, _trim, cached_clip
 
 CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "lang-clips"
 
@@ -48,10 +47,4 @@ def _digest(item: Item) -> str:
 
 def clip(item: Item, cache: Path = CACHE_DIR) -> Pcm:
     """The clip from the cache, rendered (and stored) first when missing."""
-    path = cache / f"{item.key}-{_digest(item)}.wav"
-    if path.exists():
-        return read_wav(path, RATE_HZ)
-    pcm = render(item)
-    cache.mkdir(parents=True, exist_ok=True)
-    write_wav(path, pcm, RATE_HZ)
-    return pcm
+    return cached_clip(cache / f"{item.key}-{_digest(item)}.wav", lambda: render(item))

@@ -5,18 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Single digits as words, per language: Whisper sometimes writes "eins null vier" instead of
-# "104"; both count as the digits the caller said.
-DIGIT_WORDS: dict[str, tuple[str, ...]] = {
-    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
-    "de": ("null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"),
-    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
-    "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"),
-    "it": ("zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"),
-    "pt": ("zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove"),
-    "nl": ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"),
-    "pl": ("zero", "jeden", "dwa", "trzy", "cztery", "pięć", "sześć", "siedem", "osiem", "dziewięć"),
-}
+from intents.i18n.spoken import DIGIT_WORDS
+
+# Whisper sometimes writes digit words ("eins null vier") instead of "104"; both count as the
+# digits the caller said: the words the replies use (intents.i18n.spoken).
 # Characters-based scoring for languages written without spaces
 CHARACTER_LANGUAGES = frozenset({"ja", "zh"})
 _KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")

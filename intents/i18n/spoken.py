@@ -18,8 +18,10 @@ from num2words import num2words
 from intents import script as en
 from intents.i18n import current_language, t
 
-# The digits of a code read one by one, as said on the phone in each language.
-_DIGITS = {
+# The digits of a code read one by one, as said on the phone in each language (English says them
+# through intents.script, "oh" for zero; its entry is for readers of transcripts).
+DIGIT_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
     "de": ("null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"),
     "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
     "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"),
@@ -27,6 +29,7 @@ _DIGITS = {
     "ja": ("ゼロ", "いち", "に", "さん", "よん", "ご", "ろく", "なな", "はち", "きゅう"),
     "pt": ("zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove"),
     "nl": ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"),
+    "pl": ("zero", "jeden", "dwa", "trzy", "cztery", "pięć", "sześć", "siedem", "osiem", "dziewięć"),
 }
 # yesterday, today, tomorrow
 _RELATIVE = {
@@ -68,7 +71,7 @@ def say_digits(code: str, language: str | None = None) -> str:
     lang = _lang(language)
     if lang == "en":
         return en.say_digits(code)
-    names = _DIGITS.get(lang)
+    names = DIGIT_WORDS.get(lang)
     if names is None:
         return " ".join(say_number(int(c), lang) for c in code if c.isdigit())
     return " ".join(names[int(c)] for c in code if c.isdigit())
