@@ -16,6 +16,7 @@ import enum
 import re
 from dataclasses import dataclass, replace
 
+from intents.id_styles import closest_styles, render
 from intents.policy.types import CustomerFacts
 from intents.spoken.email import find_emails
 from intents.spoken.tokens import all_digits
@@ -31,7 +32,7 @@ _DIGIT_ALIKES = {"0": "48", "1": "97", "2": "37", "3": "28", "4": "05", "5": "91
                  "7": "61", "8": "36", "9": "51"}
 _E164_CODES = ("353", "351", "44", "33", "49", "34", "31", "48", "1")
 # Readings scored per value: each costs one decoder pass (~80 ms on 2 cores), so only the two
-# Whisper writes most (measured on the benchmark's dev split: spaced characters, then as stored).
+# styles closest to what the transcript wrote (see :mod:`intents.id_styles`).
 MAX_FORMS = 2
 _TRUNK_ZERO = {"44", "33", "49", "31", "353"}  # countries whose callers say a leading 0
 
@@ -101,10 +102,6 @@ def expected_values(customer: CustomerFacts) -> tuple[Expected, ...]:
     return tuple(out)
 
 
-def _spaced(chars: str) -> str:
-    return " ".join(chars)
-
-
 def national_phone(value: str) -> str:
     """'+447700900123' -> '07700900123' (what a caller reads); digits only otherwise."""
     digits = re.sub(r"\D", "", value)
@@ -116,23 +113,32 @@ def national_phone(value: str) -> str:
     return digits
 
 
-def _group(digits: str, size: int) -> str:
-    return " ".join(digits[i:i + size] for i in range(0, len(digits), size))
+# The styles scored when the transcript gives no hint, most written first (measured on the
+# benchmark's dev split: spaced characters, then as stored).
+_DEFAULT_STYLES = {IdKind.EMAIL: ("compact", "words"), IdKind.PHONE: ("spaced", "compact"),
+                   IdKind.ORDER: ("spaced", "compact"), IdKind.POSTCODE: ("spaced", "stored", "compact")}
 
 
-def renderings(item: Expected) -> tuple[str, ...]:
-    """The ways Whisper may write the value (the check keeps the best-scoring one)."""
-    v = item.value.strip()
-    if item.kind is IdKind.EMAIL:
-        local, _, domain = v.lower().partition("@")
-        spoken = f"{local} at {domain}".replace(".", " dot ").replace("_", " underscore ")
-        return (f"{local}@{domain}", re.sub(r"\s+", " ", spoken).strip())[:MAX_FORMS]
-    if item.kind is IdKind.PHONE:
-        digits = national_phone(v)  # near misses are national digits already: unchanged
-        return (_spaced(digits), digits, _group(digits, 3))[:MAX_FORMS]
-    compact = re.sub(r"[\s-]", "", v.upper())
-    forms = [_spaced(compact), v.upper(), compact]
-    return tuple(dict.fromkeys(forms))[:MAX_FORMS]
+def _as_said(item: Expected, value: str | None = None) -> str:
+    v = (item.value if value is None else value).strip()
+    return national_phone(v) if item.kind is IdKind.PHONE and v.startswith("+") else v
+
+
+def styles(item: Expected, heard: str = "") -> tuple[str, ...]:
+    """The ``MAX_FORMS`` styles (:mod:`intents.id_styles`) worth scoring for this answer: those
+    whose rendering of the value looks most like what the transcript wrote (``heard``: the
+    answer after its lead-in words)."""
+    return closest_styles(item.kind.value, _as_said(item), heard, MAX_FORMS, _DEFAULT_STYLES[item.kind])
+
+
+def render_as(item: Expected, style: str, value: str | None = None, heard: str = "") -> str:
+    """``value`` (default: the expected one; else a near miss of it) written in ``style``."""
+    return render(item.kind.value, _as_said(item, value), style, heard)
+
+
+def renderings(item: Expected, heard: str = "") -> tuple[str, ...]:
+    """The ways Whisper may write the value, the likeliest for this answer first."""
+    return tuple(render_as(item, s, heard=heard) for s in styles(item, heard))
 
 
 def _alternatives(c: str) -> str:
@@ -199,12 +205,6 @@ def guided_near_misses(item: Expected, transcript: str, limit: int = 48) -> tupl
         first.append(heard)
     rest = [m for m in near_misses(item, limit) if m not in first]
     return tuple(dict.fromkeys([*first, *rest]))
-
-
-def render_like(item: Expected, value: str, form_index: int) -> str:
-    """``value`` (a near miss of ``item``) written in the same form as rendering ``form_index``."""
-    forms = renderings(Expected(item.kind, value))
-    return forms[min(form_index, len(forms) - 1)]
 
 
 def expected_now(stage_awaits_contact: bool, customer: CustomerFacts | None) -> tuple[Expected, ...]:

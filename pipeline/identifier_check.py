@@ -26,8 +26,8 @@ from intents.verify_evidence import (
     guided_near_misses,
     plainly_heard,
     plausible,
-    render_like,
-    renderings,
+    render_as,
+    styles,
 )
 from pipeline.asr import Recognizer, Transcript
 
@@ -96,16 +96,17 @@ class IdentifierChecker:
         if transcript.acoustic is None:
             return None
         started = time.perf_counter()
-        leads = [lead_in(transcript.text)]
-        forms = renderings(expected)
-        combos = [(lead, i) for lead in leads for i in range(len(forms))]
+        lead = lead_in(transcript.text)
+        heard = " ".join(transcript.text.split()[len(lead.split()):])
+        # the styles the answer looks written in: the value is scored as the caller said it
+        forms = styles(expected, heard)
         # scored after the same start tokens (language) the transcript was decoded with
-        first = self._score(transcript.acoustic, [(lead, forms[i]) for lead, i in combos],
+        first = self._score(transcript.acoustic, [(lead, render_as(expected, f, heard=heard)) for f in forms],
                             transcript.language)
-        best = max(range(len(combos)), key=lambda k: first[k][0])
-        lead, form = combos[best]
+        best = max(range(len(forms)), key=lambda k: first[k][0])
         decoys = guided_near_misses(expected, transcript.text, self._decoy_limit)
-        scored = self._score(transcript.acoustic, [(lead, render_like(expected, d, form)) for d in decoys],
+        scored = self._score(transcript.acoustic,
+                             [(lead, render_as(expected, forms[best], d, heard)) for d in decoys],
                              transcript.language)
         best_decoy = max((total for total, _, _ in scored), default=-math.inf)
         scores = Scores(first[best][0], first[best][1], first[best][2], best_decoy, len(decoys))

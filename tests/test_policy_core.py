@@ -94,9 +94,10 @@ def test_unusable_answers_are_asked_differently_then_offer_a_person() -> None:
     assert "before I can go on" in first.text
     second = step(first.state, garbled, CFG)
     assert "one character at a time" in second.text and second.text != first.text
-    assert second.state.verify_failures == 1 and second.state.stage is Stage.AWAIT_CONTACT
+    # unclear is never a wrong answer (issue 11): the tries for wrong answers stay untouched
+    assert second.state.verify_failures == 0 and second.state.stage is Stage.AWAIT_CONTACT
     third = step(second.state, garbled, CFG)
-    assert third.state.verify_failures == 2 and "one character at a time" in third.text
+    assert third.state.verify_failures == 0 and "one character at a time" in third.text
     fourth = step(third.state, garbled, CFG)
     assert fourth.state.stage is Stage.OFFER_HUMAN and "colleague" in fourth.text
     for d in (first, second, third, fourth):
@@ -105,14 +106,32 @@ def test_unusable_answers_are_asked_differently_then_offer_a_person() -> None:
             assert word not in d.text
 
 
-def test_unusable_answers_and_mismatches_share_the_three_tries() -> None:
+def test_unusable_answers_are_not_wrong_ones_but_still_end_in_a_person() -> None:
     facts = order()
     garbled = turn(Intent.OTHER, facts, text="The ship called the one")
-    state = step(step(at_contact(facts), garbled, CFG).state, garbled, CFG).state  # 1 try used
-    state = step(state, turn(Intent.OTHER, facts, postcodes=("28014",)), CFG).state  # 2 tries
-    assert state.verify_failures == 2
-    d = step(state, garbled, CFG)
-    assert d.state.stage is Stage.OFFER_HUMAN
+    state = step(step(at_contact(facts), garbled, CFG).state, garbled, CFG).state  # 2 unclear
+    state = step(state, turn(Intent.OTHER, facts, postcodes=("28014",)), CFG).state  # 1 wrong
+    assert state.verify_failures == 1
+    third = step(state, garbled, CFG)
+    assert third.state.stage is Stage.AWAIT_CONTACT and third.state.verify_failures == 1
+    assert step(third.state, garbled, CFG).state.stage is Stage.OFFER_HUMAN  # 4 unclear: a person
+
+
+def test_half_an_answer_is_read_back_and_completed_by_the_next() -> None:
+    facts = order()  # postcode 28013
+    first = step(at_contact(facts), turn(Intent.OTHER, facts, text="two eight oh", digits="280"), CFG)
+    assert "two eight oh" in first.text and "rest" in first.text
+    assert first.state.verify_failures == 0 and first.state.contact_digits == "280"
+    done = step(first.state, turn(Intent.OTHER, facts, text="one three", digits="13"), CFG)
+    assert done.state.verified and done.state.contact_digits == ""
+
+
+def test_half_an_answer_then_a_wrong_rest_is_one_wrong_answer_not_two() -> None:
+    facts = order()
+    first = step(at_contact(facts), turn(Intent.OTHER, facts, text="two eight oh", digits="280"), CFG)
+    second = step(first.state, turn(Intent.OTHER, facts, text="nine nine", digits="99"), CFG)
+    assert not second.state.verified and second.state.verify_failures == 1
+    assert "don't match" in second.text and second.state.contact_digits == ""
 
 
 def test_a_good_answer_after_the_slow_ask_verifies() -> None:

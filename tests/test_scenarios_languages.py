@@ -89,6 +89,11 @@ QUESTIONS: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("Could you say the order number digit by digit?",), "order"),
     (("Thanks. Order {digits}.",
       "To keep your order safe, what's the email, phone number or postcode on it?"), "identity"),
+    # issue 11: the easiest detail named first, the keypad offered on a voice line
+    (("Thanks. Order {digits}.", "To keep your order safe, what's the postcode on it? Or the phone number "
+      "or email, if that's easier.", "You can also type it on the keypad, then press hash."), "identity"),
+    (("Thanks. Order {digits}.", "To keep your order safe, what's the phone number on it? Or the postcode "
+      "or email, if that's easier.", "You can also type it on the keypad, then press hash."), "identity"),
     (("I couldn't find order {heard}. Let's find it another way: what's the email, phone number or "
       "postcode on the order?",), "identity"),
     (("Sorry, those details don't match what I have for that order. Could you try again? The email, "

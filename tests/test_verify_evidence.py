@@ -23,7 +23,7 @@ from intents.verify_evidence import (
     national_phone,
     near_misses,
     plausible,
-    render_like,
+    render_as,
     renderings,
     with_evidence,
 )
@@ -60,12 +60,28 @@ def test_phone_numbers_are_read_nationally() -> None:
     assert national_phone("+34612345678") == "612345678"
     forms = renderings(Expected(IdKind.PHONE, "+447700900123"))
     assert forms[0] == "0 7 7 0 0 9 0 0 1 2 3"
-    assert render_like(Expected(IdKind.PHONE, "+447700900123"), "07700900124", 0).endswith("2 4")
+    assert render_as(Expected(IdKind.PHONE, "+447700900123"), "spaced", "07700900124").endswith("2 4")
 
 
 def test_email_is_rendered_written_and_spoken() -> None:
     forms = renderings(Expected(IdKind.EMAIL, "Li.Wei@Example.com"))
     assert forms == ("li.wei@example.com", "li dot wei at example dot com")
+
+
+def test_the_value_is_rendered_in_the_style_the_transcript_was_written_in() -> None:
+    email = Expected(IdKind.EMAIL, "ines.wei16@example.com")
+    assert renderings(email, "i n e s dot w e i 1 6, and example dot com")[0] == (
+        "i n e s dot w e i 1 6 at example dot com")
+    hyphens = "I-N-E-S dot W-E-I-1-6 at example.com"
+    assert renderings(email, hyphens)[0] == hyphens
+    phone = Expected(IdKind.PHONE, "+13125550147")
+    assert renderings(phone, "312, 555, 01477")[0] == "312, 555, 0147"  # the caller's own groups
+    assert renderings(phone, "3125550147.")[0] == "3125550147"
+    postcode = Expected(IdKind.POSTCODE, "SW1A 1AA")
+    nato = renderings(postcode, "S for Sierra, W for Whiskey, 1, A for Alpha")[0]
+    assert nato.startswith("S for Sierra, W for")
+    # a near miss is written in the winning style, one character apart
+    assert render_as(phone, "heard_groups", "3125550148", "312, 555, 01477") == "312, 555, 0148"
 
 
 def test_decide_needs_margin_floor_and_weakest_token() -> None:

@@ -17,6 +17,7 @@ from intents.nlu import sounds_like_yes
 from intents.policy import address as policy_address
 from intents.policy import callback as callback
 from intents.policy import common as common
+from intents.policy import contact as contact
 from intents.policy import orders as orders
 from intents.policy import remedy as rem
 from intents.policy import repair as repair
@@ -35,7 +36,7 @@ from intents.policy.opener import (  # re-exported: the shell and tests use poli
     greeting,
 )
 from intents.policy.types import Decision, DialogueState, Stage, Turn
-from intents.policy.verify import contact_matches, gave_contact
+from intents.policy.verify import contact_matches
 from intents.types import Entities, Intent
 
 __all__ = ["ASK_CONTACT", "ASK_CONTACT_AGAIN", "ASK_CONTACT_SLOWLY", "ASK_ORDER", "ASK_SPELL", "NO_CHANGE",
@@ -185,9 +186,10 @@ def _order_known(
     if facts is not None and contact_matches(facts.customer, turn.understood.entities, turn.text):
         return _verified(replace(s, verified=True, verified_customer=facts.customer.id), turn, config)
     said = t("Thanks. Order {digits}.", digits=say_digits(s.order_id or "")) if echo else t("Thanks.")
+    ask = contact.ask_contact(facts.customer if facts is not None else None, s.channel, ASK_CONTACT)
     return Decision(
-        replace(s, stage=Stage.AWAIT_CONTACT),
-        f"{lead}{said} {t(ASK_CONTACT)}",
+        replace(s, stage=Stage.AWAIT_CONTACT, contact_digits=""),
+        f"{lead}{said} {ask}",
         turn.understood.intent,
     )
 
@@ -201,11 +203,14 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
         return security.locked(s, turn, config)  # checked before comparing: no guessing past the limit
     if s.order_id is None and turn.exact and security.near_match(s, turn) is None:
         return _on_order_number(s, turn, config)  # not a matching detail but a real order: the number again
-    if intent is Intent.DENY and not gave_contact(entities, turn.text):
+    # half an answer kept from the turn before is judged together with this one
+    answer = contact.shape(contact.with_kept_digits(s.contact_digits, entities), turn.text,
+                           facts.customer if facts is not None else None)
+    if intent is Intent.DENY and answer is contact.Shape.NOTHING:
         s = replace(s, stage=Stage.AWAIT_ORDER, order_id=None, spell_mode=True, near=())
         return Decision(s, f"{t('No problem.')} {t(ASK_SPELL)}", intent)
-    if not gave_contact(entities, turn.text):
-        return _contact_unclear(s, intent, config)
+    if answer is contact.Shape.NOTHING:
+        return contact.unclear(s, intent, config, ASK_CONTACT_AGAIN, ASK_CONTACT_SLOWLY)
     if s.order_id is None:  # the number heard was no order: look for a near miss this answer matches
         found = security.near_match(s, turn)
         if found is None:
@@ -215,10 +220,13 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
         assert facts is not None
         return _verified(replace(s, verified=True, verified_customer=facts.customer.id), turn, config,
                          lead=t("Thanks, that matches order {digits}.", digits=say_digits(found)) + " ")
-    if facts is not None and contact_matches(facts.customer, entities, turn.text):
-        return _verified(replace(s, verified=True, verified_customer=facts.customer.id), turn, config)
-    failures = s.verify_failures + 1
-    s = replace(s, verify_failures=failures)
+    if facts is not None and contact.matches_with_kept(s, facts.customer, entities, turn.text):
+        s = replace(s, verified=True, verified_customer=facts.customer.id, contact_digits="")
+        return _verified(s, turn, config)
+    if answer is contact.Shape.PARTIAL:  # half an answer: kept, read back, the rest asked for
+        return contact.partial(s, entities, intent, config, ASK_CONTACT_AGAIN, ASK_CONTACT_SLOWLY)
+    failures = s.verify_failures + 1  # a whole answer that matches nothing: a wrong one
+    s = replace(s, verify_failures=failures, contact_digits="")
     failed = (facts.id,) if facts is not None else ()
     if failures >= config.policy.max_verification_attempts:
         return replace(common.offer_human(
@@ -231,21 +239,6 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
         intent,
         failed_orders=failed,
     )
-
-
-def _contact_unclear(s: DialogueState, intent: Intent, config: DialogueConfig) -> Decision:
-    """AWAIT_CONTACT, nothing usable heard. The first time, ask again; from the second time on, ask
-    for it another way (one character at a time) and count it as a failed try, so that a caller the
-    recogniser can't follow reaches a human after the usual number of tries instead of a loop."""
-    unclear = s.contact_unclear + 1
-    s = replace(s, contact_unclear=unclear)
-    if unclear < 2:
-        return Decision(s, t(ASK_CONTACT_AGAIN), intent)
-    failures = s.verify_failures + 1
-    s = replace(s, verify_failures=failures)
-    if failures >= config.policy.max_verification_attempts:
-        return common.offer_human(s, t("I'm sorry, I still can't make out those details."), intent)
-    return Decision(s, t(ASK_CONTACT_SLOWLY), intent)
 
 
 def _verified(s: DialogueState, turn: Turn, config: DialogueConfig, lead: str = "") -> Decision:

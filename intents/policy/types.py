@@ -143,6 +143,7 @@ class DialogueState:
     order_misses: int = 0
     verify_failures: int = 0
     contact_unclear: int = 0  # answers to the verification question with no email, phone or postcode
+    contact_digits: str = ""  # digits of half an answer to it, completed by the next (never stored)
     options: tuple[str, ...] = ()  # remedies offered in CHOOSE_REMEDY
     pending: str = ""  # what waits for a yes in CONFIRM_ACTION: "cancel" | "address" | "remedy"
     proposal: tuple[ActionRequest, ...] = ()  # pending "remedy": the changes a yes makes
