@@ -94,6 +94,7 @@ QUESTIONS: tuple[tuple[tuple[str, ...], str | None], ...] = (
       "or email, if that's easier.", "You can also type it on the keypad, then press hash."), "identity"),
     (("Thanks. Order {digits}.", "To keep your order safe, what's the phone number on it? Or the postcode "
       "or email, if that's easier.", "You can also type it on the keypad, then press hash."), "identity"),
+    (("I got {digits} so far. What's the rest?",), "identity"),  # half an answer: the caller says it again
     (("I couldn't find order {heard}. Let's find it another way: what's the email, phone number or "
       "postcode on the order?",), "identity"),
     (("Sorry, those details don't match what I have for that order. Could you try again? The email, "
