@@ -147,6 +147,10 @@ def test_lettered_postcode_is_not_an_order_id() -> None:
         ("email: maria eighty five at yahoo dot com", "maria85@yahoo.com"),
         ("jane dash doe at sign outlook dot com", "jane-doe@outlook.com"),
         ("j o h n at gmail dot com", "john@gmail.com"),
+        # a spelled run is one word of the local part, and its "I" or "A" is a letter (issue 11)
+        ("I N E S dot M A R T I N at hotmail.com", "ines.martin@hotmail.com"),
+        ("My email is i n e s dot w e i 1 6 at example dot com", "ines.wei16@example.com"),
+        ("so it's a n a underscore s i l v a at mail dot de", "ana_silva@mail.de"),
     ],
 )
 def test_emails(text: str, email: str) -> None:

@@ -70,9 +70,11 @@ def _local(tokens: Sequence[Token], at: int) -> tuple[str, int] | None:
             if not parts or parts[-1] in _CONNECTORS.values():
                 break
             parts.append(_CONNECTORS[tok.low])
-        elif tok.is_alnum and tok.low not in _STOP:
+        elif tok.is_alnum and (tok.low not in _STOP or _spelled(tokens, j, at)):
+            # a spelled run ("I N E S") is one word, and its "I" or "A" is a letter, not a stop word
+            if not (_spelled(tokens, j, at) and parts and len(parts[-1]) == 1 and parts[-1].isalnum()):
+                words += 1
             parts.append(tok.low)
-            words += 1
         else:
             break
         j -= 1
@@ -81,6 +83,13 @@ def _local(tokens: Sequence[Token], at: int) -> tuple[str, int] | None:
     if not parts:
         return None
     return _join_local(list(reversed(parts))), at - len(parts)
+
+
+def _spelled(tokens: Sequence[Token], j: int, at: int) -> bool:
+    """Token ``j`` is one character of a spelled run: a lone letter or digit next to another one."""
+    def single(k: int) -> bool:
+        return 0 <= k < at and tokens[k].is_alnum and len(tokens[k].low) == 1
+    return single(j) and (single(j - 1) or single(j + 1))
 
 
 def _join_local(parts: list[str]) -> str:
