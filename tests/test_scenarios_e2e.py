@@ -10,6 +10,7 @@ latency targets themselves live in the benchmark.
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,14 @@ EXPECTED_SAID: dict[str, str] = {
     "store-down": "can't reach our order system",
 }
 LOOSE_INTERRUPTION_MS = 150.0  # target is 80 ms p95 (benchmark); CI machines are noisy
+# Each scenario is a real-time call (~50 s). CI plays a representative set: every kind of floor
+# event (barge-in, backchannel, noise), each family of store change, the outage and the address
+# read-back. The situations left out are the same audio path with another policy branch, which
+# the text dialogue tests cover in milliseconds; `VOICE_AGENT_SCENARIOS=all` (and `voice-agent
+# bench`) plays every one.
+IN_CI = ("smoke", "in-transit", "not-received", "damaged", "wrong-item", "cancel", "change-address",
+         "store-down", "barge-in", "human-barge-in", "backchannel", "cough-knock")
+PLAYED = sorted(EXPECTED_CHANGES) if os.environ.get("VOICE_AGENT_SCENARIOS") == "all" else sorted(IN_CI)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +84,7 @@ def _said(report: dict) -> str:
 
 
 @pytest.mark.realtime
-@pytest.mark.parametrize("name", sorted(EXPECTED_CHANGES))
+@pytest.mark.parametrize("name", PLAYED)
 def test_scenario(name, tmp_path, call_factory):
     report, transcript = play(name, tmp_path, call_factory)
     kinds = {c["kind"] for c in report["store_changes"]}
