@@ -51,3 +51,9 @@ def test_kept_digits_go_in_front_and_are_read_back_in_groups() -> None:
     assert kept.digits == "07700900123" and "07700900123" in kept.phones
     assert with_kept_digits("", Entities(digits="12")).digits == "12"
     assert grouped("4107") == "four one oh, seven"
+
+
+def test_a_short_run_of_kept_digits_is_no_phone_number() -> None:
+    joined = with_kept_digits("941", Entities(digits="7"))
+    assert joined.digits == "9417" and joined.phones == ()
+    assert shape(joined, "seven", US) is Shape.PARTIAL  # still one digit short of the postcode

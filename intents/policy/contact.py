@@ -98,7 +98,8 @@ def with_kept_digits(kept: str, entities: Entities) -> Entities:
     if not kept or not entities.digits:
         return entities
     digits = (kept + entities.digits)[:_MAX_KEPT_DIGITS]
-    return replace(entities, digits=digits, phones=(*entities.phones, digits))
+    phones = (*entities.phones, digits) if len(digits) >= _PHONE_MIN else entities.phones
+    return replace(entities, digits=digits, phones=phones)
 
 
 def matches_with_kept(s: DialogueState, customer: CustomerFacts, entities: Entities, text: str) -> bool:
