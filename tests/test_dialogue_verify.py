@@ -181,3 +181,18 @@ def test_escalation_once_per_call(store: Store) -> None:
     _, r = talk(store, "human please", "+44 20 7946 0000", "human please")
     assert kinds(r) == ["escalation", "callback"]
     assert "already booked" in r[3].text
+
+
+def test_the_postcode_typed_on_the_keypad_verifies(store: Store) -> None:
+    d, r = talk(store, "stuck at customs", "10452")
+    assert "postcode on it" in r[2].text and "keypad" in r[2].text  # numeric postcode: asked first
+    assert d.on_dtmf("2801") is None  # keys collect until '#'
+    reply = d.on_dtmf("3#")
+    assert reply is not None and "Madrid" in reply.text
+
+
+def test_a_wrong_postcode_typed_on_the_keypad_is_a_wrong_answer(store: Store) -> None:
+    d, _ = talk(store, "stuck at customs", "10452")
+    reply = d.on_dtmf("28014#")
+    assert reply is not None and "don't match" in reply.text
+    assert_no_leak("10452", [reply.text])
