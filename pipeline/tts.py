@@ -108,9 +108,14 @@ class Synthesizer(CachingSynthesizer):
     """A loaded Piper voice: a shipped one by name, or a user's voice file (``model_path``)."""
 
     def __init__(self, voice_name: str = "en_US-joe-medium", *, model_path: Path | None = None,
-                 language: str = "en") -> None:
+                 language: str = "en", reproducible: bool = False) -> None:
         super().__init__()
-        from piper import PiperVoice
+        from piper import PiperVoice, SynthesisConfig
+
+        # Piper adds random generator and duration noise to every sentence (that is what makes it
+        # sound natural), so the same text never gives the same samples twice. Measurements that
+        # cut audio at known points need the same audio every run: ``reproducible`` turns it off.
+        self._syn_config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0) if reproducible else None
 
         if model_path is None:
             spec = VOICES.get(voice_name)
@@ -128,7 +133,7 @@ class Synthesizer(CachingSynthesizer):
         self._native_rate_hz = int(self._voice.config.sample_rate)
 
     def _render(self, text: str) -> tuple[np.ndarray, tuple[WordMark, ...]]:
-        chunks = list(self._voice.synthesize(text, include_alignments=True))
+        chunks = list(self._voice.synthesize(text, syn_config=self._syn_config, include_alignments=True))
         native = (np.concatenate([c.audio_int16_array for c in chunks]) if chunks
                   else np.zeros(0, dtype=np.int16))
         full = to_output_rate(native, self._native_rate_hz)
