@@ -116,11 +116,9 @@ def grouped(digits: str) -> str:
 
 def partial(s: DialogueState, entities: Entities, intent: Intent, config: DialogueConfig,
             generic_again: str, slowly: str) -> Decision:
-    """Half an answer: keep its digits and ask for the rest (twice at most, then as if unclear)."""
+    """Half an answer (with what was kept, still shorter than a whole detail: see :func:`shape`):
+    keep its digits and ask for the rest; counted with the unclear answers, never as wrong."""
     digits = (s.contact_digits + entities.digits)[:_MAX_KEPT_DIGITS]
-    if s.contact_digits and len(digits) >= _PHONE_MIN:
-        # together they make a whole number that matches nothing: judged as given, not kept again
-        return unclear(replace(s, contact_digits=""), intent, config, generic_again, slowly)
     kept = replace(s, contact_digits=digits, contact_unclear=s.contact_unclear + 1)
     if kept.contact_unclear > config.policy.max_verification_attempts:
         return unclear(s, intent, config, generic_again, slowly)
