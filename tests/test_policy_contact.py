@@ -28,12 +28,12 @@ def test_the_easiest_detail_is_asked_for_first() -> None:
 
 
 def test_the_ask_names_one_detail_offers_the_others_and_the_keypad_on_a_voice_line() -> None:
-    us = ask_contact(US, "phone", ASK_CONTACT)
+    us = ask_contact(US, "phone")
     assert "postcode on it" in us and "phone number or email" in us and "keypad" in us
-    assert "keypad" not in ask_contact(US, "chat", ASK_CONTACT)  # typed chat: no keypad
-    assert "phone number on it" in ask_contact(GB, "phone", ASK_CONTACT)
-    assert ask_contact(MAIL_ONLY, "phone", ASK_CONTACT) == ASK_CONTACT
-    for text in (us, ask_contact(GB, "phone", ASK_CONTACT)):
+    assert "keypad" not in ask_contact(US, "chat")  # typed chat: no keypad
+    assert "phone number on it" in ask_contact(GB, "phone")
+    assert ask_contact(MAIL_ONLY, "phone") == ASK_CONTACT
+    for text in (us, ask_contact(GB, "phone")):
         assert "94107" not in text and "0123" not in text and "SW1A" not in text  # nothing disclosed
 
 

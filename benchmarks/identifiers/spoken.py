@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import random
 
+from intents.id_styles import NATO  # the caller's alphabet is the one the check writes
+
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_NATO = {
-    "A": "Alpha", "B": "Bravo", "C": "Charlie", "D": "Delta", "E": "Echo", "F": "Foxtrot",
-    "G": "Golf", "H": "Hotel", "I": "India", "J": "Juliet", "K": "Kilo", "L": "Lima", "M": "Mike",
-    "N": "November", "O": "Oscar", "P": "Papa", "Q": "Quebec", "R": "Romeo", "S": "Sierra",
-    "T": "Tango", "U": "Uniform", "V": "Victor", "W": "Whiskey", "X": "X-ray", "Y": "Yankee",
-    "Z": "Zulu",
-}  # fmt: skip
 
 NUMBER_STYLES = ("grouped", "double", "digits")
 POSTCODE_STYLES = ("plain", "nato")
@@ -71,7 +66,7 @@ def say_digits(value: str, style: str, rng: random.Random) -> str:
 def _say_char(c: str, nato: bool) -> str:
     if c.isdigit():
         return _WORDS[int(c)]
-    return f"{c} for {_NATO[c]}" if nato else c
+    return f"{c} for {NATO[c]}" if nato else c
 
 
 def say_postcode(value: str, style: str) -> str:

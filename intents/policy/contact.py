@@ -24,6 +24,7 @@ from intents.i18n import N_, t
 from intents.i18n.spoken import say_digits
 from intents.policy import common as common
 from intents.policy.config import DialogueConfig
+from intents.policy.opener import ASK_CONTACT, ASK_CONTACT_AGAIN, ASK_CONTACT_SLOWLY
 from intents.policy.types import CustomerFacts, Decision, DialogueState
 from intents.policy.verify import contact_matches, gave_contact
 from intents.types import Entities, Intent
@@ -52,10 +53,15 @@ class Shape(enum.StrEnum):
     COMPLETE = "complete"  # a whole email, phone number or postcode
 
 
+def _postcode(customer: CustomerFacts | None) -> str:
+    """The customer's postcode without spaces or dashes ('' when none or no customer)."""
+    return re.sub(r"[\s-]", "", customer.postcode) if customer is not None else ""
+
+
 def easiest_factor(customer: CustomerFacts) -> Factor:
     """A numeric postcode, else the phone number, else an alphanumeric postcode, else the email."""
-    code = re.sub(r"[\s-]", "", customer.postcode)
-    if code and code.isdigit():
+    code = _postcode(customer)
+    if code.isdigit():
         return Factor.POSTCODE
     if re.sub(r"\D", "", customer.phone):
         return Factor.PHONE
@@ -64,14 +70,13 @@ def easiest_factor(customer: CustomerFacts) -> Factor:
     return Factor.EMAIL
 
 
-def ask_contact(customer: CustomerFacts | None, channel: str, generic: str) -> str:
-    """The verification question for this customer (``generic``: the one naming all three)."""
+def ask_contact(customer: CustomerFacts | None, channel: str) -> str:
+    """The verification question for this customer (without one: the question naming all three)."""
     if customer is None:
-        return t(generic)
+        return t(ASK_CONTACT)
     factor = easiest_factor(customer)
-    numeric = factor is Factor.PHONE or (factor is Factor.POSTCODE and
-                                         re.sub(r"[\s-]", "", customer.postcode).isdigit())
-    ask = {Factor.POSTCODE: ASK_POSTCODE_FIRST, Factor.PHONE: ASK_PHONE_FIRST}.get(factor, generic)
+    numeric = factor is Factor.PHONE or (factor is Factor.POSTCODE and _postcode(customer).isdigit())
+    ask = {Factor.POSTCODE: ASK_POSTCODE_FIRST, Factor.PHONE: ASK_PHONE_FIRST}.get(factor, ASK_CONTACT)
     keypad = f" {t(KEYPAD)}" if numeric and channel == "phone" else ""
     return t(ask) + keypad
 
@@ -84,7 +89,7 @@ def shape(entities: Entities, text: str, customer: CustomerFacts | None) -> Shap
         return Shape.NOTHING
     if entities.emails or entities.postcodes or entities.phones or len(entities.digits) >= _PHONE_MIN:
         return Shape.COMPLETE
-    code = re.sub(r"[\s-]", "", customer.postcode) if customer is not None else ""
+    code = _postcode(customer)
     whole = len(code) if code.isdigit() else (4 if customer is None else _PHONE_MIN)
     if len(entities.digits) >= whole:
         return Shape.COMPLETE
@@ -114,19 +119,17 @@ def grouped(digits: str) -> str:
     return ", ".join(say_digits(digits[i:i + 3]) for i in range(0, len(digits), 3))
 
 
-def partial(s: DialogueState, entities: Entities, intent: Intent, config: DialogueConfig,
-            generic_again: str, slowly: str) -> Decision:
+def partial(s: DialogueState, entities: Entities, intent: Intent, config: DialogueConfig) -> Decision:
     """Half an answer (with what was kept, still shorter than a whole detail: see :func:`shape`):
     keep its digits and ask for the rest; counted with the unclear answers, never as wrong."""
     digits = (s.contact_digits + entities.digits)[:_MAX_KEPT_DIGITS]
     kept = replace(s, contact_digits=digits, contact_unclear=s.contact_unclear + 1)
     if kept.contact_unclear > config.policy.max_verification_attempts:
-        return unclear(s, intent, config, generic_again, slowly)
+        return unclear(s, intent, config)
     return Decision(kept, t(GOT_SO_FAR, digits=grouped(digits)), intent)
 
 
-def unclear(s: DialogueState, intent: Intent, config: DialogueConfig, generic_again: str,
-            slowly: str) -> Decision:
+def unclear(s: DialogueState, intent: Intent, config: DialogueConfig) -> Decision:
     """Nothing usable heard: asked again, differently the second time. Never a wrong answer (the
     store's limit of wrong answers is for guesses, not for a line the recogniser can't follow);
     after as many unclear answers as wrong ones allowed, plus one, a colleague takes over."""
@@ -135,5 +138,6 @@ def unclear(s: DialogueState, intent: Intent, config: DialogueConfig, generic_ag
     if count > config.policy.max_verification_attempts:
         return common.offer_human(s, t("I'm sorry, I still can't make out those details."), intent)
     if count < 2:
-        return Decision(s, t(generic_again), intent)
-    return Decision(s, f"{t(slowly)} {t(KEYPAD)}" if s.channel == "phone" else t(slowly), intent)
+        return Decision(s, t(ASK_CONTACT_AGAIN), intent)
+    slowly = t(ASK_CONTACT_SLOWLY)
+    return Decision(s, f"{slowly} {t(KEYPAD)}" if s.channel == "phone" else slowly, intent)

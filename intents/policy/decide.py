@@ -186,7 +186,7 @@ def _order_known(
     if facts is not None and contact_matches(facts.customer, turn.understood.entities, turn.text):
         return _verified(replace(s, verified=True, verified_customer=facts.customer.id), turn, config)
     said = t("Thanks. Order {digits}.", digits=say_digits(s.order_id or "")) if echo else t("Thanks.")
-    ask = contact.ask_contact(facts.customer if facts is not None else None, s.channel, ASK_CONTACT)
+    ask = contact.ask_contact(facts.customer if facts is not None else None, s.channel)
     return Decision(
         replace(s, stage=Stage.AWAIT_CONTACT, contact_digits=""),
         f"{lead}{said} {ask}",
@@ -210,7 +210,7 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
         s = replace(s, stage=Stage.AWAIT_ORDER, order_id=None, spell_mode=True, near=())
         return Decision(s, f"{t('No problem.')} {t(ASK_SPELL)}", intent)
     if answer is contact.Shape.NOTHING:
-        return contact.unclear(s, intent, config, ASK_CONTACT_AGAIN, ASK_CONTACT_SLOWLY)
+        return contact.unclear(s, intent, config)
     if s.order_id is None:  # the number heard was no order: look for a near miss this answer matches
         found = security.near_match(s, turn)
         if found is None:
@@ -224,7 +224,7 @@ def _on_contact(s: DialogueState, turn: Turn, config: DialogueConfig) -> Decisio
         s = replace(s, verified=True, verified_customer=facts.customer.id, contact_digits="")
         return _verified(s, turn, config)
     if answer is contact.Shape.PARTIAL:  # half an answer: kept, read back, the rest asked for
-        return contact.partial(s, entities, intent, config, ASK_CONTACT_AGAIN, ASK_CONTACT_SLOWLY)
+        return contact.partial(s, entities, intent, config)
     failures = s.verify_failures + 1  # a whole answer that matches nothing: a wrong one
     s = replace(s, verify_failures=failures, contact_digits="")
     failed = (facts.id,) if facts is not None else ()
