@@ -7,12 +7,19 @@ The host is also the worker's admission control (:mod:`agent.admission`): ``open
 at most ``fleet.max_calls`` calls, ``admission()`` tells a channel whether a new caller gets the
 agent, the busy notice, or nothing, and ``drain()`` lets live calls finish up to a limit before
 ending the rest with a booked callback (the channel plays ``LiveCall.farewell``).
+
+With a store, ``keep_alive()`` makes the worker one of a fleet that survives its members: it
+beats, saves what each live call has said so far, and closes the calls of workers that stopped
+beating (agent/store/liveness.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -35,6 +42,7 @@ from agent.admission import (
 from agent.call import CallPipeline, Models
 from agent.config import AgentConfig
 from intents.policy.config import load_callbacks
+from intents.policy.types import ActionRequest
 from intents.types import DialogueManager
 from pipeline.devices import AudioSink, AudioSource
 
@@ -54,6 +62,18 @@ class LiveCall:
     hang_up: asyncio.Event = field(default_factory=asyncio.Event)  # set to end the call now
     farewell: str = ""  # said by the channel after the pipeline ends (drain: apology + callback)
     ending: bool = False  # its end has begun (hung up, goodbye said): closing the pipeline takes a while
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a live call has said so far, taken on the event loop and saved from a thread."""
+
+    call_id: str
+    started_at: datetime
+    channel: str
+    transcript: list[dict[str, Any]]
+    language: str
+    caller_number: str  # for the callback a survivor books if this worker dies; never logged
 
 
 class CallRefused(RuntimeError):
@@ -82,6 +102,15 @@ class CallHost:
                                    h.lead_minutes)
         self.overflow_calls = 0  # busy notices being played now
         self.callbacks_booked = 0
+        # Unique per process, so a restarted worker never inherits its predecessor's beats.
+        self.worker_id = f"{socket.gethostname()[:32]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.lost_calls_closed = 0  # calls of lost workers this worker closed
+        # One writer of this worker's call rows at a time: a snapshot never lands after the
+        # call's final record (which would reopen it).
+        self._record_lock = asyncio.Lock()
+        # Set by a new call: its first snapshot is saved at once, not at the next beat, so a
+        # worker killed in a call's first seconds still leaves it for a survivor to close.
+        self._new_call = asyncio.Event()
 
     # -- admission -------------------------------------------------------------------------
     def state(self) -> WorkerState:
@@ -96,7 +125,8 @@ class CallHost:
         return {"state": state.value, "status": state.value, "calls": len(self.calls),
                 "max_calls": self.limits.max_calls,
                 "free": max(0, self.limits.max_calls - len(self.calls)) if self.accepting else 0,
-                "overflow_calls": self.overflow_calls, "callbacks_booked": self.callbacks_booked}
+                "overflow_calls": self.overflow_calls, "callbacks_booked": self.callbacks_booked,
+                "lost_calls_closed": self.lost_calls_closed}
 
     async def speak(self, text: str) -> AsyncIterator[Any]:
         """``text`` synthesised with the call voice, clause by clause as int16 PCM at 16 kHz, so
@@ -190,6 +220,7 @@ class CallHost:
         live = LiveCall(call_id, channel, pipeline, dialogue, datetime.now(UTC),
                         caller_number=caller_number)
         self.calls[call_id] = live
+        self._new_call.set()
         return live
 
     async def run_call(self, live: LiveCall, hang_up: asyncio.Event | None = None) -> None:
@@ -217,7 +248,67 @@ class CallHost:
             # The dialogue writes the record: its transcript knows what was cut short, and it
             # saves callbacks promised while the store was down. It never raises.
             latency = {k: v for k, v in live.extra.items() if k.endswith("_ms")}
-            await asyncio.to_thread(live.dialogue.close, live.channel, latency)
+            async with self._record_lock:
+                await asyncio.to_thread(live.dialogue.close, live.channel, latency)
+
+    # -- liveness (a fleet sharing one store) ----------------------------------------------
+    async def keep_alive(self) -> None:
+        """Every ``fleet.heartbeat_s`` (and at once when a call opens) until cancelled: beat, save
+        what each live call has said so far, and close the calls of workers silent for
+        ``fleet.worker_lost_after_s``.
+        A store that is down is logged once and tried again at the next beat. No store: returns."""
+        if self.store is None:
+            return
+        fleet = self.config.fleet
+        failing = False
+        while True:
+            try:
+                async with self._record_lock:
+                    snaps = [Snapshot(c.call_id, c.started_at, c.channel,
+                                      [dict(t) for t in getattr(c.dialogue, "transcript", ())],
+                                      str(getattr(c.dialogue, "spoken_language", "en")),
+                                      c.caller_number)
+                             for c in self.calls.values() if not c.ending]
+                    closed = await asyncio.to_thread(self._liveness_tick, snaps,
+                                                     fleet.worker_lost_after_s)
+            except Exception as exc:  # noqa: BLE001 - the store is down: calls go on without it
+                if not failing:
+                    log.warning("liveness: store unavailable (%s)", type(exc).__name__)
+                failing = True
+            else:
+                if failing:
+                    log.warning("liveness: store back")
+                failing = False
+                if closed:
+                    self.lost_calls_closed += len(closed)
+                    log.warning("closed %d call(s) of a lost worker", len(closed))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_call.wait(), fleet.heartbeat_s)
+            self._new_call.clear()
+
+    def _liveness_tick(self, snaps: list[Snapshot], lost_after_s: float) -> list[str]:
+        store = self.store
+        assert store is not None  # keep_alive runs only with a store
+        store.beat(self.worker_id)
+        for c in snaps:
+            store.snapshot_call(c.call_id, self.worker_id, c.started_at, c.channel, c.transcript,
+                                c.language, c.caller_number)
+
+        def callback_for(number: str) -> ActionRequest:
+            slot = callback_slot(datetime.now(UTC), self.hours)
+            return callback_request("call cut off: its worker stopped", number, slot)
+
+        closed: list[str] = store.close_lost_calls(lost_after_s, self.worker_id, callback_for)
+        return closed
+
+    async def stopped(self) -> None:
+        """Mark this worker stopped in the store (after its calls closed); never raises."""
+        if self.store is None:
+            return
+        try:
+            await asyncio.to_thread(self.store.worker_stopped, self.worker_id)
+        except Exception as exc:  # noqa: BLE001 - survivors will declare it lost instead
+            log.warning("worker not marked stopped (%s)", type(exc).__name__)
 
     async def drain(self, timeout_s: float) -> int:
         """Stop taking calls; let live calls end by themselves for up to ``timeout_s``, then end

@@ -146,7 +146,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from agent.calls import CallHost
 
     config = _config(args)
-    fleet = {k: v for k, v in (("max_calls", args.max_calls), ("drain_timeout_s", args.drain_timeout_s))
+    fleet = {k: v for k, v in (("max_calls", args.max_calls), ("drain_timeout_s", args.drain_timeout_s),
+                               ("sip_failover", args.sip_failover or None))
              if v is not None}
     config = config.model_copy(update={"fleet": config.fleet.model_copy(update=fleet)})
     store = None
@@ -200,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="calls at once; more hear a busy notice and get a callback (config fleet.max_calls)")
     p.add_argument("--drain-timeout-s", type=float, default=None,
                    help="on SIGTERM, live calls may finish this long (config fleet.drain_timeout_s)")
+    p.add_argument("--sip-failover", action="store_true",
+                   help="behind Kamailio: when full, answer SIP 503 so it tries the next worker; the "
+                        "busy notice only on its last try (config fleet.sip_failover)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("simulate", help="play a scripted call in real time through the real pipeline")

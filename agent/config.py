@@ -73,6 +73,14 @@ class FleetConfig(_Section):
     max_calls: int = Field(default=3, ge=1)
     max_overflow_calls: int = Field(default=8, ge=0)  # busy notices played beside a full load
     drain_timeout_s: float = Field(default=60.0, ge=0)  # SIGTERM: live calls may finish this long
+    # Liveness in a shared store: each worker beats every heartbeat_s and saves its live calls;
+    # a worker silent for worker_lost_after_s is lost and its calls are closed by a survivor
+    # (issue 16: within 30 s). The margin covers a busy event loop on 2 cores (a beat ~10 ms).
+    # Behind a SIP front door that fails over on 503 (Kamailio, deploy/): a full worker answers
+    # 503 and plays the busy notice only on the front door's last try. Off: it plays it at once.
+    sip_failover: bool = False
+    heartbeat_s: float = Field(default=2.0, gt=0)
+    worker_lost_after_s: float = Field(default=10.0, gt=0)
 
 
 def whisper_languages() -> frozenset[str]:

@@ -221,6 +221,7 @@ async def serve(host_calls: CallHost, options: ServerOptions, sip: str | None = 
         sip_host, sip_port = parse_host_port(sip)
         # SIP calls drain like the others: the SIP server stops only once the drain is over.
         sip_task = asyncio.create_task(run_sip_server(sip_host, sip_port, host_calls, sip_stop))
+    keep_alive = asyncio.create_task(host_calls.keep_alive(), name="keep-alive")
     log.warning("serving on http://%s:%d (pid %d)", options.host, options.port, os.getpid())
     if ready is not None:
         ready.set()
@@ -255,6 +256,9 @@ async def serve(host_calls: CallHost, options: ServerOptions, sip: str | None = 
         if sip_task is not None:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(sip_task, options.shutdown_timeout_s)
+        keep_alive.cancel()
+        await asyncio.gather(keep_alive, return_exceptions=True)
+        await host_calls.stopped()
     if sip_task is not None and sip_task.done() and not sip_task.cancelled() and sip_task.exception():
         log.error("the SIP server failed (%s)", type(sip_task.exception()).__name__)
         return 1

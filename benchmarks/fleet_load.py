@@ -8,7 +8,9 @@ drains-and-restarts another mid-surge (through ``deploy/fleet.sh``), and reports
 - ``answered``: greeted, asked one question, got a reply, hung up itself;
 - ``refused-callback``: heard the busy notice to its end and a callback row is in the store;
 - ``drained-callback``: its worker was restarted; it heard the apology and has a callback row;
-- ``dropped``: anything else (the line died, no notice, or no callback row).
+- ``lost-callback``: its worker was killed and the line died, but within 30 s of the kill a
+  surviving worker closed the call in the store and a callback row was booked for it;
+- ``dropped``: anything else (the line died unnoticed, no notice, or no callback row).
 
 Response p50/p95 of answered calls, and a plot over time, go to ``--out``. Bounded: at most
 ``--calls`` callers (cap 40), each ends within ``--call-timeout-s``, the whole run within
@@ -35,6 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the Twilio-like caller the server tes
 from media_stream_caller import Caller, clip  # noqa: E402
 
 MAX_CALLS = 40
+OUTCOMES = ("answered", "refused-callback", "drained-callback", "lost-callback", "dropped")
 QUESTIONS = ["smoke-ask.wav", "barge-in-ask.wav", "cough-knock-ask.wav", "phone-ask.wav"]
 
 
@@ -45,6 +48,7 @@ class CallResult:
     started_s: float  # since the run started
     outcome: str = "dropped"
     detail: str = ""
+    line_died: bool = False  # the stream closed without a handshake (1006) or never opened
     greeting_s: float | None = None
     response_ms: float | None = None
     ended_s: float | None = None
@@ -83,8 +87,10 @@ async def one_call(i: int, url: str, t0: float, delay_s: float, timeout_s: float
             result.outcome, result.detail = "drained", f"close {caller.close_code}"
         else:
             result.detail = f"{step}: {str(exc)[:60]}"
+            result.line_died = caller is not None and caller.close_code == 1006
     except (TimeoutError, OSError) as exc:
         result.detail = f"{step}: {type(exc).__name__}"
+        result.line_died = caller is not None and caller.close_code == 1006
     except Exception as exc:  # noqa: BLE001 - a handshake refused etc.: the call did not happen
         result.detail = f"{type(exc).__name__}: {str(exc)[:60]}"
     finally:
@@ -132,6 +138,41 @@ def _callback_calls(db_url: str, call_sids: list[str]) -> set[str]:
         store.dispose()
 
 
+def _lost_and_booked(db_url: str, call_sids: list[str]) -> set[str]:
+    """Of ``call_sids``, those with a callback row whose call record is closed (whoever closed
+    it: a survivor for an admitted call, the busy notice's own booking for a refused one)."""
+    from sqlalchemy import select
+
+    from agent.store import open_store
+    from agent.store.models import CallRecord
+
+    booked = _callback_calls(db_url, call_sids)
+    store = open_store(db_url)
+    try:
+        with store.session() as s:
+            rows = s.scalars(select(CallRecord.id).where(CallRecord.id.in_(booked),
+                                                         CallRecord.ended_at.is_not(None)))
+            return set(rows)
+    finally:
+        store.dispose()
+
+
+async def _survivors_close(db_url: str, died: list[CallResult], t_kill: float,
+                           limit_s: float = 30.0) -> None:
+    """Wait up to ``limit_s`` after the kill for survivors to close the calls whose line died,
+    marking each that got its callback ``lost-callback`` with how long after the kill it was seen."""
+    pending = {r.call_sid: r for r in died if r.call_sid}
+    while pending:
+        found = await asyncio.to_thread(_lost_and_booked, db_url, list(pending))
+        for sid in found:
+            r = pending.pop(sid)
+            r.outcome = "lost-callback"
+            r.detail = f"{r.detail}; closed with a callback {time.monotonic() - t_kill:.1f} s after the kill"
+        if time.monotonic() > t_kill + limit_s:
+            return
+        await asyncio.sleep(0.5)
+
+
 def _event(text: str | None) -> tuple[int, float] | None:
     if not text:
         return None
@@ -152,6 +193,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     async with asyncio.timeout(args.max_s):
         *done, = await asyncio.gather(*calls, *chores)
     results = [r for r in done[:len(calls)] if isinstance(r, CallResult)]
+    if kill:
+        t_kill = next(t0 + e["at_s"] for e in events if e["what"].startswith("kill"))
+        await _survivors_close(args.db_url, [r for r in results if r.line_died], t_kill)
     if kill:  # bring the killed worker back, as a supervisor would
         proc = _fleet("start-worker", str(kill[0]), fleet_dir=args.fleet_dir)
         await asyncio.to_thread(proc.wait, 240)
@@ -163,7 +207,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 r.detail = "notice heard but no callback row"
     answered = sorted(r.response_ms for r in results if r.outcome == "answered" and r.response_ms is not None)
     counts = {k: sum(r.outcome == k for r in results)
-              for k in ("answered", "refused-callback", "drained-callback", "dropped")}
+              for k in OUTCOMES}
     report = {
         "calls": len(results), "ramp_s": args.ramp_s, "counts": counts, "events": events,
         "response_p50_ms": median(answered) if answered else None,
@@ -183,7 +227,8 @@ def plot(report: dict[str, Any], path: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(9, 4))
     styles = {"answered": ("o", "tab:green"), "refused-callback": ("s", "tab:orange"),
-              "drained-callback": ("D", "tab:blue"), "dropped": ("x", "tab:red")}
+              "drained-callback": ("D", "tab:blue"), "lost-callback": ("v", "tab:purple"),
+              "dropped": ("x", "tab:red")}
     for outcome, (marker, color) in styles.items():
         rows = [c for c in report["per_call"] if c["outcome"] == outcome]
         if rows:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up voice-agent on Debian with Python 3.11: system packages, a virtualenv, the package.
 #   scripts/setup.sh          runtime (espeak-ng and sox for caller voices and clips, PortAudio for `talk`)
-#   scripts/setup.sh --dev    + what the tests use: PostgreSQL, Chromium, baresip, sipp, HAProxy
+#   scripts/setup.sh --dev    + what the tests use: PostgreSQL, Chromium, baresip, sipp, HAProxy, Kamailio
 #   scripts/setup.sh --english-only  without Whisper base (multilingual, 145 MB) and the Japanese
 #                                    voice (Kokoro, ~435 MB), which `languages.served` beyond English
 #                                    needs; installed by default so that every README command works
@@ -23,7 +23,7 @@ done
 
 apt_pkgs=(espeak-ng sox libportaudio2 libsndfile1)
 if (( dev )); then
-  apt_pkgs+=(postgresql chromium baresip sip-tester haproxy)
+  apt_pkgs+=(postgresql chromium baresip sip-tester haproxy kamailio)
 fi
 
 missing=()

@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from dialogue_fakes import scripted_call
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from agent.store import FixtureError, Store, open_store
-from agent.store.models import Base
+from agent.store.models import Base, CallRecord
 from intents.policy.types import ActionRequest
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
@@ -119,3 +119,34 @@ def test_verification_limit_and_change_of_mind_on_postgres(pg: Store) -> None:
     assert [a.kind for a, _ in made] == ["reverse_reship", "refund"]
     facts = pg.order_facts("31906")
     assert facts is not None and [c.kind for c in facts.changes] == ["refund"]
+
+
+def test_survivors_sweeping_at_once_close_each_lost_call_exactly_once(pg: Store) -> None:
+    """Survivor a is closing the lost worker's calls (its transaction still open) when survivor
+    b sweeps: b skips what a holds, without waiting for it and without closing anything twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from agent.store import liveness
+
+    pg.seed_demo()
+    pg.beat("dead")
+    said = [{"speaker": "agent", "text": "Hello"}]
+    for n in range(6):
+        pg.snapshot_call(f"lost-{n}", "dead", NOW, "sip", said)
+    pg.apply([ActionRequest("coupon", "23871", 5, "EUR")], "lost-0")
+    later = NOW + timedelta(seconds=30)
+    a, b = (open_store(_require_url(), clock=lambda: later) for _ in range(2))
+    try:
+        with ThreadPoolExecutor(1) as pool, a.session() as s:
+            first = liveness.close_lost_calls(s, later, 10.0, me="a")
+            second = pool.submit(b.close_lost_calls, 10.0, "b").result(timeout=5)
+        assert first == [f"lost-{n}" for n in range(6)]
+        assert second == []
+        assert b.close_lost_calls(10.0, me="b") == []  # and after a committed: nothing left
+    finally:
+        a.dispose()
+        b.dispose()
+    with pg.session() as s:
+        rows = {r.id: r for r in s.scalars(select(CallRecord))}
+        assert all(r.end_reason == "worker_lost" and r.transcript == said for r in rows.values())
+        assert rows["lost-0"].changes[0]["kind"] == "coupon"

@@ -175,3 +175,9 @@ def changes_for_call(session: Session, call_id: str) -> list[Action]:
             found.append((row.created_at, rank, row.id, _action(kind, row)))
     found.sort(key=lambda t: (t[0], t[1], t[2]))
     return [t[3] for t in found]
+
+
+def change_summaries(session: Session, call_id: str) -> list[dict[str, Any]]:
+    """A call's changes as the call record keeps them (kind, order, amount, currency)."""
+    return [{"kind": a.kind, "order_id": a.order_id, "amount": a.amount, "currency": a.currency}
+            for a in changes_for_call(session, call_id)]

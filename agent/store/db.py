@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.store import actions, facts, fixtures
+from agent.store import actions, facts, fixtures, liveness
 from agent.store.models import CallRecord, Order, VerifyFailure
 from intents.dialogue_store import StoreUnavailable
 from intents.policy.types import ActionRequest, OrderFacts
@@ -191,18 +191,43 @@ class Store:
     ) -> None:
         """Save (or update) the call record with its transcript, latencies, changes and language."""
         with self.session() as s:
-            changes = [
-                {"kind": a.kind, "order_id": a.order_id, "amount": a.amount, "currency": a.currency}
-                for a in actions.changes_for_call(s, call_id)
-            ]
             row = s.get(CallRecord, call_id) or CallRecord(id=call_id, started_at=started_at)
             row.ended_at = ended_at
+            row.end_reason = liveness.ENDED if ended_at is not None else None
+            if ended_at is not None:
+                row.callback_number = None  # kept only while a survivor may need it
             row.channel = channel
             row.transcript = [dict(t) for t in transcript]
             row.latency = dict(latency or {})
-            row.changes = changes
+            row.changes = actions.change_summaries(s, call_id)
             row.language = language
             s.add(row)
+
+    # -- worker liveness (agent/store/liveness.py) ------------------------------------------
+    def beat(self, worker_id: str) -> None:
+        """``worker_id`` is alive now."""
+        with self.session() as s:
+            liveness.beat(s, worker_id, self.clock())
+
+    def worker_stopped(self, worker_id: str) -> None:
+        """``worker_id`` shut down cleanly."""
+        with self.session() as s:
+            liveness.stopped(s, worker_id, self.clock())
+
+    def snapshot_call(self, call_id: str, worker_id: str, started_at: datetime, channel: str,
+                      transcript: Sequence[Mapping[str, Any]], language: str = "en",
+                      callback_number: str = "") -> None:
+        """Save what a live call has said so far (it stays open)."""
+        with self.session() as s:
+            liveness.snapshot_call(s, call_id, worker_id, started_at, channel, transcript, language,
+                                   callback_number)
+
+    def close_lost_calls(self, lost_after_s: float, me: str = "",
+                         callback_for: liveness.CallbackFor | None = None) -> list[str]:
+        """Close the open calls of workers silent for over ``lost_after_s``, booking each
+        caller's callback (``callback_for``); returns their call ids."""
+        with self.session() as s:
+            return liveness.close_lost_calls(s, self.clock(), lost_after_s, me, callback_for)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

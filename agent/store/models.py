@@ -239,6 +239,24 @@ class CallRecord(Base):
     latency: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     changes: Mapped[list[Any]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")  # ISO 639-1
+    # The serve process that held the call, and how the call ended: "ended" (closed by its
+    # worker) or "worker_lost" (closed by a survivor); NULL while it goes on.
+    worker_id: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    end_reason: Mapped[str | None] = mapped_column(String(32), default=None)
+    # The caller's number while the call goes on, so that a survivor can book the callback of
+    # a call its worker lost; None for callers without one (the browser).
+    callback_number: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class Worker(Base):
+    """One ``serve`` process of a fleet, beating while it lives (agent/store/liveness.py)."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(16), default="alive", server_default="alive")
 
 
 CHANGE_MODELS: dict[str, type[_Change]] = {

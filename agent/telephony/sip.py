@@ -25,15 +25,18 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from agent.admission import Admission
 from agent.calls import CallHost
 from agent.telephony.sip_media import (
     CODEC_PRIORITY,
     CallLink,
     build_pj_classes,
     destroy_native,
+    invite_facts,
     pj_log_writer,
     redact,
 )
+from agent.telephony.sip_notice import serve_busy_sip_caller
 from pipeline.devices import FRAME_MS, PIPELINE_RATE_HZ
 
 log = logging.getLogger(__name__)
@@ -166,9 +169,10 @@ class _SipThread(threading.Thread):
             mt.publicAddress = self.public_address
         return cfg
 
-    def incoming(self, account: Any, pj_call_id: int) -> None:
+    def incoming(self, account: Any, pj_call_id: int, message: str = "") -> None:
         """An INVITE that pjsip accepted (a codec in common): ring, and let the loop build it."""
-        link = CallLink(uuid.uuid4().hex[:12], self.loop)
+        number, overflow_try = invite_facts(message)
+        link = CallLink(uuid.uuid4().hex[:12], self.loop, number, overflow_try)
         call = self._call_cls(account, pj_call_id, link)
         self._calls[link.call_id] = call
         log.info("incoming SIP call", extra={"call_id": link.call_id})
@@ -321,8 +325,16 @@ async def run_sip_server(host: str, port: int, host_calls: CallHost, stop: async
     tasks: dict[str, tuple[CallLink, asyncio.Task[None]]] = {}
 
     def on_call(link: CallLink) -> None:  # on the loop, for each INVITE pjsip accepted
+        # Full: behind a front door that fails over, 503 lets it try the next worker, and its
+        # last try (every worker full) gets the notice; reached directly, the notice at once.
+        if host_calls.admission() is Admission.OVERFLOW and (
+                link.overflow_try or not host_calls.config.fleet.sip_failover):
+            thread.submit(lambda: thread.answer(link.call_id, 200))
+            tasks[link.call_id] = (link, loop.create_task(busy(link), name=f"sip-busy-{link.call_id}"))
+            return
         try:
-            live = host_calls.open_call(link.source, link.sink, "sip", call_id=link.call_id)
+            live = host_calls.open_call(link.source, link.sink, "sip", call_id=link.call_id,
+                                        caller_number=link.caller_number)
         except Exception as exc:  # shutting down (RuntimeError), or the dialogue could not be built
             log.warning("SIP call refused with 503 (%s)", type(exc).__name__,
                         extra={"call_id": link.call_id})
@@ -331,6 +343,13 @@ async def run_sip_server(host: str, port: int, host_calls: CallHost, stop: async
         link.on_dtmf = lambda digit: _dtmf(live.pipeline, digit, link.call_id)
         thread.submit(lambda: thread.answer(link.call_id, 200))
         tasks[link.call_id] = (link, loop.create_task(run(live, link), name=f"sip-{link.call_id}"))
+
+    async def busy(link: CallLink) -> None:
+        try:
+            await serve_busy_sip_caller(host_calls, link,
+                                        lambda: thread.submit(lambda: thread.hang_up(link.call_id)))
+        finally:
+            tasks.pop(link.call_id, None)
 
     async def run(live: Any, link: CallLink) -> None:
         try:

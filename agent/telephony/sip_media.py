@@ -119,6 +119,11 @@ class SipAudioSink:
         """Barge-in: drop everything not yet handed to pjmedia (at most ~120 ms)."""
         self._frames.clear()
 
+    @property
+    def pending_frames(self) -> int:
+        """20 ms frames written but not yet handed to pjmedia."""
+        return len(self._frames)
+
     def next_frame(self) -> bytes:
         """The frame pjmedia sends next: buffered agent audio, or silence while (re)priming."""
         if self._priming:
@@ -142,16 +147,43 @@ def redact(text: str) -> str:
     return _REDACT.sub("<redacted>", text.strip())
 
 
+# The header Kamailio adds to its last try when every worker refused (deploy/kamailio.cfg): the
+# worker then plays the busy notice instead of answering 503.
+OVERFLOW_HEADER = "X-Voice-Agent-Overflow"
+_FROM = re.compile(r"^(?:From|f)\s*:(.*)$", re.IGNORECASE | re.MULTILINE)
+_FROM_USER = re.compile(r"<?(?:sips?|tel):(\+?[0-9][0-9().\- ]{4,30})(?:@|;|>|$)", re.IGNORECASE)
+_OVERFLOW = re.compile(rf"^{OVERFLOW_HEADER}\s*:\s*1\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def invite_facts(message: str) -> tuple[str, bool]:
+    """From an INVITE's text: the caller's number (the From URI's user part when it is a phone
+    number, digits and a leading + only; else "") and whether it is the front door's overflow
+    try. Header names are case-insensitive, as SIP says; anything malformed gives ("", False)."""
+    number = ""
+    head = message.split("\r\n\r\n", 1)[0].split("\n\n", 1)[0]
+    found = _FROM.search(head)
+    if found:
+        user = _FROM_USER.search(found.group(1).strip())
+        if user:
+            digits = re.sub(r"[^0-9+]", "", user.group(1))
+            if 5 <= len(digits.lstrip("+")) <= 15 and "+" not in digits[1:]:
+                number = digits
+    return number, bool(_OVERFLOW.search(head))
+
+
 class CallLink:
     """What the SIP thread and the event loop share about one call."""
 
-    def __init__(self, call_id: str, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, call_id: str, loop: asyncio.AbstractEventLoop, caller_number: str = "",
+                 overflow_try: bool = False) -> None:
         self.call_id = call_id
         self.loop = loop
         self.source = SipAudioSource(loop)
         self.sink = SipAudioSink()
         self.hang_up = asyncio.Event()  # set on the loop only
         self.on_dtmf: Callable[[str], None] | None = None  # set on the loop once the call runs
+        self.caller_number = caller_number  # for callbacks; never logged
+        self.overflow_try = overflow_try  # the front door found every worker full
 
 
 def destroy_native(obj: Any) -> None:
@@ -239,7 +271,7 @@ def build_pj_classes(pj: Any, server: Any) -> tuple[type, type, type]:
 
     class SipAccount(pj.Account):  # type: ignore[misc, name-defined]
         def onIncomingCall(self, prm: Any) -> None:
-            server.incoming(self, prm.callId)
+            server.incoming(self, prm.callId, str(prm.rdata.wholeMsg))
 
     return BridgePort, SipCall, SipAccount
 
