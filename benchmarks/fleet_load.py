@@ -15,6 +15,10 @@ drains-and-restarts another mid-surge (through ``deploy/fleet.sh``), and reports
 Response p50/p95 of answered calls, and a plot over time, go to ``--out``. Bounded: at most
 ``--calls`` callers (cap 40), each ends within ``--call-timeout-s``, the whole run within
 ``--max-s``; the URL must be a loopback address.
+
+``--sip-calls N`` adds N SIP callers (sipp through Kamailio at ``--sip-target``), interleaved
+with the media-stream callers; they add load and admission decisions, not response times (sipp
+does not speak), and their outcomes come from the callback rows (``benchmarks/fleet_sip.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ sys.path.insert(0, str(ROOT / "tests"))  # the Twilio-like caller the server tes
 
 from media_stream_caller import Caller, clip  # noqa: E402
 
+from benchmarks import fleet_sip  # noqa: E402
+
 MAX_CALLS = 40
 OUTCOMES = ("answered", "refused-callback", "drained-callback", "lost-callback", "dropped")
 QUESTIONS = ["smoke-ask.wav", "barge-in-ask.wav", "cough-knock-ask.wav", "phone-ask.wav"]
@@ -49,6 +55,8 @@ class CallResult:
     outcome: str = "dropped"
     detail: str = ""
     line_died: bool = False  # the stream closed without a handshake (1006) or never opened
+    channel: str = "twilio"  # or "sip"
+    number: str = ""
     greeting_s: float | None = None
     response_ms: float | None = None
     ended_s: float | None = None
@@ -57,7 +65,7 @@ class CallResult:
 async def one_call(i: int, url: str, t0: float, delay_s: float, timeout_s: float) -> CallResult:
     await asyncio.sleep(delay_s)
     number = f"+4416329{i:05d}"
-    result = CallResult(i, "", round(time.monotonic() - t0, 2))
+    result = CallResult(i, "", round(time.monotonic() - t0, 2), number=number)
     caller: Caller | None = None
     step = "connect"
     try:
@@ -161,11 +169,16 @@ async def _survivors_close(db_url: str, died: list[CallResult], t_kill: float,
                            limit_s: float = 30.0) -> None:
     """Wait up to ``limit_s`` after the kill for survivors to close the calls whose line died,
     marking each that got its callback ``lost-callback`` with how long after the kill it was seen."""
-    pending = {r.call_sid: r for r in died if r.call_sid}
-    while pending:
-        found = await asyncio.to_thread(_lost_and_booked, db_url, list(pending))
-        for sid in found:
-            r = pending.pop(sid)
+    streams = {r.call_sid: r for r in died if r.call_sid and r.channel == "twilio"}
+    sip = {r.number: r for r in died if r.channel == "sip"}
+    while streams or sip:
+        found = [streams.pop(sid) for sid in await asyncio.to_thread(_lost_and_booked, db_url,
+                                                                     list(streams))]
+        for number, reasons in (await asyncio.to_thread(fleet_sip.callback_reasons, db_url,
+                                                        list(sip))).items():
+            if any("its worker stopped" in r for r in reasons):
+                found.append(sip.pop(number))
+        for r in found:
             r.outcome = "lost-callback"
             r.detail = f"{r.detail}; closed with a callback {time.monotonic() - t_kill:.1f} s after the kill"
         if time.monotonic() > t_kill + limit_s:
@@ -183,8 +196,19 @@ def _event(text: str | None) -> tuple[int, float] | None:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.monotonic()
     events: list[dict[str, Any]] = []
-    step = args.ramp_s / max(1, args.calls - 1)
-    calls = [one_call(i, args.url, t0, i * step, args.call_timeout_s) for i in range(args.calls)]
+    total = args.calls + args.sip_calls
+    step = args.ramp_s / max(1, total - 1)
+    calls: list[Any] = []
+    n_sip = n_stream = 0
+    for slot in range(total):  # SIP callers spread evenly among the others: both meet one load
+        if (slot + 1) * args.sip_calls // total > slot * args.sip_calls // total:
+            r = CallResult(n_sip, "", 0.0, channel="sip", number=fleet_sip.sip_number(n_sip))
+            calls.append(fleet_sip.sip_call(r, args.sip_target, t0, slot * step, args.call_timeout_s,
+                                            Path(args.out) / "sipp" / f"call{n_sip}"))
+            n_sip += 1
+        else:
+            calls.append(one_call(n_stream, args.url, t0, slot * step, args.call_timeout_s))
+            n_stream += 1
     chores = []
     kill, restart = _event(args.kill), _event(args.restart)
     for what, event in (("kill", kill), ("restart", restart)):
@@ -199,6 +223,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if kill:  # bring the killed worker back, as a supervisor would
         proc = _fleet("start-worker", str(kill[0]), fleet_dir=args.fleet_dir)
         await asyncio.to_thread(proc.wait, 240)
+    sip_results = [r for r in results if r.channel == "sip"]
+    reasons = fleet_sip.callback_reasons(args.db_url, [r.number for r in sip_results])
+    for r in sip_results:
+        fleet_sip.classify(r, reasons[r.number])
     booked = _callback_calls(args.db_url, [r.call_sid for r in results if r.call_sid])
     for r in results:  # a notice without its callback row is a dropped call
         if r.outcome in ("refused", "drained"):
@@ -254,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db-url",
                    default="postgresql+psycopg://voice_agent@/voice_agent?host=/tmp/voice-agent-fleet/pg")
     p.add_argument("--fleet-dir", default=None, help="FLEET_DIR of deploy/fleet.sh")
-    p.add_argument("--calls", type=int, default=12)
+    p.add_argument("--calls", type=int, default=12, help="media-stream callers")
+    p.add_argument("--sip-calls", type=int, default=0, help="SIP callers (sipp) besides them")
+    p.add_argument("--sip-target", default="127.0.0.1:5088", help="Kamailio's host:port")
     p.add_argument("--ramp-s", type=float, default=20.0)
     p.add_argument("--kill", metavar="WORKER@S", help="SIGKILL a worker S seconds in, e.g. 3@15")
     p.add_argument("--restart", metavar="WORKER@S", help="drain and restart a worker, e.g. 2@25")
@@ -264,8 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if urlparse(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
         p.error("--url must be a loopback address")
-    if not 1 <= args.calls <= MAX_CALLS:
-        p.error(f"--calls must be 1..{MAX_CALLS}")
+    if not 1 <= args.calls + args.sip_calls <= MAX_CALLS or min(args.calls, args.sip_calls) < 0:
+        p.error(f"--calls + --sip-calls must be 1..{MAX_CALLS}")
+    if args.sip_calls and args.sip_target.rpartition(":")[0] not in ("127.0.0.1", "localhost"):
+        p.error("--sip-target must be a loopback address")
     report = asyncio.run(run(args))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -273,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     plot(report, out / "fleet-load.png")
     print(json.dumps({k: v for k, v in report.items() if k != "per_call"}, indent=2))
     for c in report["per_call"]:
-        print(f"call {c['index']:>2} at {c['started_s']:>5.1f} s: {c['outcome']:<17} "
+        print(f"{c['channel']:<6} call {c['index']:>2} at {c['started_s']:>5.1f} s: {c['outcome']:<17} "
               f"response {c['response_ms'] if c['response_ms'] is not None else '-':>5} ms  {c['detail']}")
     print(f"wrote {out}/fleet-load.json and fleet-load.png")
     return 0 if report["counts"]["dropped"] == 0 else 1

@@ -384,3 +384,46 @@ async def test_a_caller_that_goes_silent_without_bye_is_hung_up(tmp_path: Path, 
                 break
             await asyncio.sleep(0.1)
     assert len(_records(store)) == 1
+
+
+@pytest.mark.realtime
+async def test_a_full_worker_answers_the_next_sip_caller_with_the_busy_notice_and_a_callback(
+        tmp_path: Path, models: Any, store: Store) -> None:
+    """Reached directly (no front door that fails over), a full worker answers, plays the busy
+    notice to its end, books a callback to the number in From, and hangs up."""
+    from agent.config import FleetConfig
+    from agent.store.models import Callback
+
+    _need("sipp")
+    number = "+441632960188"
+    host = CallHost(AgentConfig(fleet=FleetConfig(max_calls=1)), models, store)
+    host.warm_notices()
+    for d in ("held", "busy"):
+        (tmp_path / d).mkdir()
+    async with Server(host) as server:
+        target = f"127.0.0.1:{server.port}"
+        held = asyncio.create_task(_sipp("-sf", str(SCENARIOS / "caller_hangs_up.xml"), target,
+                                         "-key", "caller", "+441632960100", "-d", "14000",
+                                         cwd=tmp_path / "held", timeout_s=40))
+        for _ in range(100):
+            if host.calls:
+                break
+            await asyncio.sleep(0.05)
+        assert host.calls, "the first call never started"
+        started = asyncio.get_running_loop().time()
+        rc, out = await _sipp("-sf", str(SCENARIOS / "caller_until_bye.xml"), target,
+                              "-key", "caller", number, cwd=tmp_path / "busy", timeout_s=40)
+        busy_s = asyncio.get_running_loop().time() - started
+        assert rc == 0, out  # answered 200, then the agent's BYE
+        assert len(host.calls) == 1  # the first call went on untouched
+        rc, out = await held
+        assert rc == 0, out
+    print(f"busy SIP caller hung up by the agent after {busy_s:.1f} s")
+    assert 3.0 < busy_s < 20.0  # the notice was played, not cut
+    with store.session() as s:
+        callbacks = list(s.scalars(select(Callback)))
+        assert len(callbacks) == 1 and number in callbacks[0].reason
+    records = _records(store)
+    busy = [r for r in records if r.latency.get("overflow")]
+    assert len(busy) == 1 and busy[0].channel == "sip" and "busy" in busy[0].transcript[0]["text"]
+    assert host.callbacks_booked == 1 and host.overflow_calls == 0
