@@ -129,7 +129,7 @@ class _CallIdDefault(logging.Filter):
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Load the models once, open the store, serve until SIGTERM/SIGINT (exit 0)."""
-    from agent.server import ServerOptions, parse_host_port, serve
+    from agent.server import ServerOptions, parse_host_port, parse_port_range, serve
     from agent.telephony.twilio_call import StreamLimits
 
     if args.sip:
@@ -138,6 +138,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"voice-agent serve: --sip: {exc}", file=sys.stderr)
             return USAGE_ERROR
+    try:
+        rtp_ports = parse_port_range(args.sip_rtp_ports)
+    except ValueError as exc:
+        print(f"voice-agent serve: --sip-rtp-ports: {exc}", file=sys.stderr)
+        return USAGE_ERROR
     for handler in logging.getLogger().handlers:
         handler.addFilter(_CallIdDefault())
         handler.setFormatter(
@@ -171,7 +176,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                             drain_timeout_s=config.fleet.drain_timeout_s)
     print(f"Serving on http://{args.host}:{args.port} (Ctrl-C or SIGTERM to stop)", flush=True)
     try:
-        return asyncio.run(serve(host_calls, options, sip=args.sip))
+        return asyncio.run(serve(host_calls, options, sip=args.sip, sip_rtp_ports=rtp_ports))
     finally:
         if store is not None:
             store.dispose()
@@ -201,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="calls at once; more hear a busy notice and get a callback (config fleet.max_calls)")
     p.add_argument("--drain-timeout-s", type=float, default=None,
                    help="on SIGTERM, live calls may finish this long (config fleet.drain_timeout_s)")
+    p.add_argument("--sip-rtp-ports", metavar="LOW-HIGH", default="4000-4999",
+                   help="UDP ports for SIP calls' audio (default 4000-4999; give each worker on one "
+                        "host its own range)")
     p.add_argument("--sip-failover", action="store_true",
                    help="behind Kamailio: when full, answer SIP 503 so it tries the next worker; the "
                         "busy notice only on its last try (config fleet.sip_failover)")

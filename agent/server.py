@@ -186,6 +186,18 @@ def build_app(host_calls: CallHost, options: ServerOptions) -> web.Application:
     return app
 
 
+def parse_port_range(text: str) -> tuple[int, int]:
+    """``"4000-4999"`` → (4000, 4999); ValueError with a reason when it is not a range of UDP
+    ports with room for a few calls (each takes two ports: RTP and RTCP)."""
+    low, sep, high = text.partition("-")
+    if not sep or not low.strip().isdigit() or not high.strip().isdigit():
+        raise ValueError(f"expected LOW-HIGH, e.g. 4000-4999, not {text!r}")
+    lo, hi = int(low), int(high)
+    if not 1024 <= lo < hi <= 65535 or hi - lo < 7:
+        raise ValueError(f"{text!r}: need 1024 <= LOW, LOW + 7 <= HIGH <= 65535")
+    return lo, hi
+
+
 def parse_host_port(text: str) -> tuple[str, int]:
     """``HOST:PORT`` → (host, port); raises ValueError with a readable message."""
     host, sep, port = text.rpartition(":")
@@ -195,7 +207,8 @@ def parse_host_port(text: str) -> tuple[str, int]:
 
 
 async def serve(host_calls: CallHost, options: ServerOptions, sip: str | None = None,
-                ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> int:
+                ready: asyncio.Event | None = None, stop: asyncio.Event | None = None,
+                sip_rtp_ports: tuple[int, int] = (4000, 4999)) -> int:
     """Serve until SIGTERM/SIGINT (or ``stop``); end live calls cleanly; returns the exit code."""
     stop = stop or asyncio.Event()
     hurry = asyncio.Event()  # a second signal: end the drain now
@@ -220,7 +233,8 @@ async def serve(host_calls: CallHost, options: ServerOptions, sip: str | None = 
 
         sip_host, sip_port = parse_host_port(sip)
         # SIP calls drain like the others: the SIP server stops only once the drain is over.
-        sip_task = asyncio.create_task(run_sip_server(sip_host, sip_port, host_calls, sip_stop))
+        sip_task = asyncio.create_task(run_sip_server(sip_host, sip_port, host_calls, sip_stop,
+                                                      rtp_ports=sip_rtp_ports))
     keep_alive = asyncio.create_task(host_calls.keep_alive(), name="keep-alive")
     log.warning("serving on http://%s:%d (pid %d)", options.host, options.port, os.getpid())
     if ready is not None:
@@ -253,9 +267,9 @@ async def serve(host_calls: CallHost, options: ServerOptions, sip: str | None = 
         if streams:
             await asyncio.wait(streams, timeout=options.shutdown_timeout_s + 20.0)
         await runner.cleanup()  # closes the sockets still open, after their calls ended
-        if sip_task is not None:
+        if sip_task is not None:  # after drain apologies and busy notices (FAREWELL_MAX_S)
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(sip_task, options.shutdown_timeout_s)
+                await asyncio.wait_for(sip_task, options.shutdown_timeout_s + 15.0)
         keep_alive.cancel()
         await asyncio.gather(keep_alive, return_exceptions=True)
         await host_calls.stopped()

@@ -76,11 +76,13 @@ def callback_reasons(db_url: str, numbers: list[str]) -> dict[str, list[str]]:
 
 
 def classify(result: Any, reasons: list[str]) -> None:
-    """A SIP call's outcome from its callbacks: a clean call with none was served."""
+    """A SIP call's outcome from its callbacks: a clean call with none was served; a line that
+    died with a callback booked (by a survivor, or by the busy notice before the kill) is
+    ``lost-callback``; one that died without any is ``dropped``."""
     why = [outcome for r in reasons for key, outcome in REASONS.items() if key in r]
     if result.outcome == "sip-ok":
         clean = [w for w in why if w != "lost-callback"]
         result.outcome = clean[0] if clean else "answered"
-    elif "lost-callback" in why:
+    elif reasons:  # the line died (its worker was killed), but the caller will be called back
         result.outcome = "lost-callback"
-        result.detail += "; a survivor booked its callback"
+        result.detail += f"; callback booked ({', '.join(why) or 'other'})"

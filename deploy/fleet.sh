@@ -66,7 +66,10 @@ start_worker() {
   local n=$1 wdir="$DIR/w$1" args=()
   alive "$wdir/pid" && { echo "worker $n already running"; return; }
   mkdir -p "$wdir"
-  [[ ${FLEET_SIP:-1} == 1 ]] && args+=(--sip "127.0.0.1:$(sip_port "$n")" --sip-failover)
+  # Each worker its own RTP ports: on one host, shared ranges collide (pjsip skips to the next
+  # free port, but logs every collision).
+  [[ ${FLEET_SIP:-1} == 1 ]] && args+=(--sip "127.0.0.1:$(sip_port "$n")" --sip-failover
+                                       --sip-rtp-ports "$((20000 + n * 1000))-$((20999 + n * 1000))")
   [[ -n ${FLEET_MAX_CALLS:-} ]] && args+=(--max-calls "$FLEET_MAX_CALLS")
   [[ -n ${FLEET_DRAIN_S:-} ]] && args+=(--drain-timeout-s "$FLEET_DRAIN_S")
   # Each worker runs in its own folder: its var/ (callback spool) is its own.

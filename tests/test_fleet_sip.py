@@ -1,10 +1,10 @@
 """The fleet's SIP front door, with real peers: Kamailio's dispatcher before three workers of one
 call each (``deploy/fleet.sh``, FLEET_SIP=1), sipp callers, PostgreSQL behind.
 
-Three callers fill the fleet, one call per worker. A fourth INVITE is refused 503 by every worker
-in turn (Kamailio fails over across all three), then Kamailio's overflow round asks once more with
-``X-Voice-Agent-Overflow: 1``: a full worker answers it, plays the busy notice, books a callback to
-the caller's number and hangs up. Needs kamailio, haproxy, sipp and PostgreSQL (``setup.sh --dev``).
+Three callers fill the fleet, one call per worker. A fourth INVITE is refused 503 by two workers
+in turn (Kamailio fails over), and its try at the last worker carries ``X-Voice-Agent-Overflow: 1``:
+that worker, full too, answers it, plays the busy notice, books a callback to the caller's number
+and hangs up. Needs kamailio, haproxy, sipp and PostgreSQL (``setup.sh --dev``).
 """
 
 from __future__ import annotations
@@ -84,9 +84,12 @@ async def test_kamailio_fails_over_across_every_worker_then_the_last_caller_hear
             assert time.monotonic() < deadline, [_state(8100 + n) for n in (1, 2, 3)]
             await asyncio.sleep(0.2)
         t0 = time.monotonic()
-        rc, out = await _sipp("caller_until_bye.xml", BUSY_NUMBER, fleet_dir / "busy")
+        rc, out = await _sipp("caller_until_bye.xml", BUSY_NUMBER, fleet_dir / "busy", "-trace_msg")
         busy_call_s = time.monotonic() - t0
         assert rc == 0, out  # answered, and the agent's BYE came within 25 s
+        trace = "".join(p.read_text(errors="replace") for p in (fleet_dir / "busy").glob("*_messages.log"))
+        # Every worker rang (pjsip's 180 comes before the admission decision): all three tried.
+        ringing = trace.count("SIP/2.0 180 Ringing")
         for task in held:
             rc, out = await task
             assert rc == 0, out  # the three admitted callers were served to their own BYE
@@ -98,9 +101,11 @@ async def test_kamailio_fails_over_across_every_worker_then_the_last_caller_hear
         shutil.rmtree(fleet_dir, ignore_errors=True)
     print(f"busy SIP call: answered and hung up by the agent after {busy_call_s:.1f} s")
     assert 3.0 < busy_call_s < 25.0  # a spoken notice, not a click
-    # Kamailio tried every worker before its overflow round: each answered the 4th INVITE 503.
-    assert all("SIP call refused with 503" in log for log in logs), [log[-800:] for log in logs]
-    assert sum("busy SIP caller: callback booked, notice heard" in log for log in logs) == 1
+    # Kamailio tried every worker: two refused the 4th INVITE with 503, and the last one, asked
+    # with X-Voice-Agent-Overflow, answered it with the notice.
+    assert ringing == 3, trace[-3000:]
+    refused = sum("SIP call refused with 503" in log for log in logs)
+    assert refused >= 2, "\n=====\n".join(log[-1500:] for log in logs)
     assert not any(BUSY_NUMBER in log or HELD_NUMBERS[0] in log for log in logs)  # numbers: store only
     assert len(callbacks) == 1 and BUSY_NUMBER in callbacks[0].reason
     served = [c for c in calls if not c.latency.get("overflow")]

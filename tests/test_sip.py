@@ -427,3 +427,36 @@ async def test_a_full_worker_answers_the_next_sip_caller_with_the_busy_notice_an
     busy = [r for r in records if r.latency.get("overflow")]
     assert len(busy) == 1 and busy[0].channel == "sip" and "busy" in busy[0].transcript[0]["text"]
     assert host.callbacks_booked == 1 and host.overflow_calls == 0
+
+
+@pytest.mark.realtime
+async def test_a_drained_sip_call_hears_the_apology_gets_a_callback_then_the_bye(
+        tmp_path: Path, models: Any, store: Store) -> None:
+    from agent.store.models import Callback
+
+    _need("sipp")
+    number = "+441632960189"
+    host = CallHost(AgentConfig(), models, store)
+    host.warm_notices()
+    async with Server(host) as server:
+        caller = asyncio.create_task(_sipp("-sf", str(SCENARIOS / "caller_until_bye.xml"),
+                                           f"127.0.0.1:{server.port}", "-key", "caller", number,
+                                           cwd=tmp_path, timeout_s=40))
+        for _ in range(100):
+            if host.calls:
+                break
+            await asyncio.sleep(0.05)
+        assert host.calls, "the call never started"
+        await asyncio.sleep(1.0)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        assert await host.drain(0.5) == 1  # the call is still going at the limit: ended
+        rc, out = await caller
+        bye_after_s = loop.time() - started
+    assert rc == 0, out
+    print(f"drained SIP call: BYE {bye_after_s:.1f} s after the drain began")
+    assert bye_after_s > 3.0  # the apology was played before the BYE, not cut
+    with store.session() as s:
+        callbacks = list(s.scalars(select(Callback)))
+        assert len(callbacks) == 1 and number in callbacks[0].reason
+        assert "restart" in callbacks[0].reason

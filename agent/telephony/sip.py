@@ -36,7 +36,7 @@ from agent.telephony.sip_media import (
     pj_log_writer,
     redact,
 )
-from agent.telephony.sip_notice import serve_busy_sip_caller
+from agent.telephony.sip_notice import play_to_sip, serve_busy_sip_caller
 from pipeline.devices import FRAME_MS, PIPELINE_RATE_HZ
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ RTP_CHECK_S = 1.0
 # looks a Call up from its media thread (DTMF) without our lock, so deletion waits until the
 # call's media has certainly been torn down.
 CALL_GRACE_S = 1.0
+# Stopping the SIP server waits this long for drain apologies and busy notices to end (~8 s each).
+FAREWELL_MAX_S = 15.0
 
 
 class _SipThread(threading.Thread):
@@ -323,6 +325,7 @@ async def run_sip_server(host: str, port: int, host_calls: CallHost, stop: async
         raise RuntimeError("SIP needs pjsua2: pip install pjsua2-python==2.15.1.post1") from exc
     loop = asyncio.get_running_loop()
     tasks: dict[str, tuple[CallLink, asyncio.Task[None]]] = {}
+    lives: dict[str, Any] = {}  # call id -> LiveCall: stopping waits for drain apologies
 
     def on_call(link: CallLink) -> None:  # on the loop, for each INVITE pjsip accepted
         # Full: behind a front door that fails over, 503 lets it try the next worker, and its
@@ -340,6 +343,7 @@ async def run_sip_server(host: str, port: int, host_calls: CallHost, stop: async
                         extra={"call_id": link.call_id})
             thread.submit(lambda: thread.answer(link.call_id, 503))
             return
+        lives[link.call_id] = live
         link.on_dtmf = lambda digit: _dtmf(live.pipeline, digit, link.call_id)
         thread.submit(lambda: thread.answer(link.call_id, 200))
         tasks[link.call_id] = (link, loop.create_task(run(live, link), name=f"sip-{link.call_id}"))
@@ -354,9 +358,13 @@ async def run_sip_server(host: str, port: int, host_calls: CallHost, stop: async
     async def run(live: Any, link: CallLink) -> None:
         try:
             await host_calls.run_call(live, link.hang_up)
+            if live.farewell:  # drained: the apology, then BYE
+                outcome = await play_to_sip(link, host_calls.speak(live.farewell))
+                log.info("drained SIP call: apology %s", outcome, extra={"call_id": link.call_id})
         finally:
             thread.submit(lambda: thread.hang_up(link.call_id))  # the agent said goodbye, or stop
             tasks.pop(link.call_id, None)
+            lives.pop(link.call_id, None)
             log.info("SIP call audio: %d playout underruns, %d caller frames dropped",
                      link.sink.underruns, link.source.dropped_frames, extra={"call_id": link.call_id})
 
@@ -376,10 +384,16 @@ async def run_sip_server(host: str, port: int, host_calls: CallHost, stop: async
         if not stop.is_set():  # the SIP thread died on its own: say so rather than look alive
             raise RuntimeError("the SIP thread stopped unexpectedly")
     finally:
-        await _shut_down(thread, tasks)
+        await _shut_down(thread, tasks, lives)
 
 
-async def _shut_down(thread: _SipThread, tasks: dict[str, tuple[CallLink, asyncio.Task[None]]]) -> None:
+async def _shut_down(thread: _SipThread, tasks: dict[str, tuple[CallLink, asyncio.Task[None]]],
+                     lives: dict[str, Any]) -> None:
+    # A drained call's apology (and a busy notice) plays to its end first: ~10 s at most.
+    last_words = [task for call_id, (_link, task) in tasks.items()
+                  if getattr(lives.get(call_id), "farewell", "") or task.get_name().startswith("sip-busy-")]
+    if last_words:
+        await asyncio.wait(last_words, timeout=FAREWELL_MAX_S)
     for link, _task in list(tasks.values()):
         link.hang_up.set()
     pending = [task for _link, task in tasks.values()]
