@@ -138,8 +138,9 @@ class SpyHost(CallHost):
         super().__init__(*args)
         self.digits: dict[str, list[str]] = {}
 
-    def open_call(self, source: Any, sink: Any, channel: str, call_id: str | None = None) -> Any:
-        live = super().open_call(source, sink, channel, call_id)
+    def open_call(self, source: Any, sink: Any, channel: str, call_id: str | None = None,
+                  caller_number: str = "") -> Any:
+        live = super().open_call(source, sink, channel, call_id, caller_number)
         keys = self.digits.setdefault(live.call_id, [])
         real = live.pipeline.send_dtmf
 
