@@ -73,10 +73,13 @@ def load_models(config: AgentConfig) -> Models:
                     english, voices)
     noise = (np.random.default_rng(0).standard_normal(16_000) * 300).astype(np.int16)
     models.recognizer.transcribe(noise)
-    if langs.multilingual:
-        from intents.languages import warm_up
+    from intents.languages import warm_up
 
-        warm_up()  # langid's model takes ~6 s to load: not on the first foreign caller's turn
+    # Every line, English-only too: the dialogue identifies each turn's written language (to hear
+    # a caller who switched languages), and loading langid and the vocabularies took 1.9-2.8 s of
+    # the first caller's first turn after every worker start (seen as 3.3 s responses in the
+    # fleet load test and the capacity sweep). ~2 s at start-up instead.
+    warm_up()
     try:
         dialogue_config = load_dialogue_config()
     except ConfigError:

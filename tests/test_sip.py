@@ -29,7 +29,7 @@ from agent.calls import CallHost
 from agent.config import AgentConfig
 from agent.store import Store, open_store
 from agent.store.models import CallRecord
-from agent.telephony.sip_media import (
+from agent.telephony.sip.media import (
     SILENCE,
     SINK_MAX_FRAMES,
     SOURCE_MAX_FRAMES,

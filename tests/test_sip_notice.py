@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 import numpy as np
 import pytest
 
-from agent.telephony import sip_notice
-from agent.telephony.sip_media import SINK_MAX_FRAMES, CallLink, invite_facts
+from agent.telephony.sip import notice as sip_notice
+from agent.telephony.sip.media import SINK_MAX_FRAMES, CallLink, invite_facts
 from pipeline.devices import FRAME_BYTES
 
 INVITE = (

@@ -19,8 +19,8 @@ __all__ = ["LanguageGuess", "identify_text", "is_backchannel", "warm_up", "yes_n
 def warm_up(languages: Iterable[str] = ("de", "fr", "es", "it", "ja")) -> None:
     """Load langid's model (about 6 s on one core), the vocabularies, glossaries and number tables.
 
-    Call it once at startup when more than English is served: otherwise the first caller who speaks
-    pays for it in the middle of a turn.
+    Call it once at startup (``agent.call.load_models`` does, on every line): otherwise the first
+    caller's first turn pays for it (~2 s) in the middle of the call.
     """
     from intents.languages.gloss import GLOSSED_LANGUAGES, load_glossary
     from intents.languages.numbers import number_table

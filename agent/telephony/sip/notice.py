@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agent.telephony.sip_media import SINK_MAX_FRAMES, CallLink
+from agent.telephony.sip.media import SINK_MAX_FRAMES, CallLink
 from pipeline.devices import FRAME_BYTES, FRAME_MS
 
 if TYPE_CHECKING:
