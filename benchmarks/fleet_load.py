@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median, quantiles
 from typing import Any
@@ -126,7 +127,8 @@ def _fleet(*args: str, fleet_dir: str | None) -> subprocess.Popen[bytes]:
 async def _at(t0: float, at_s: float, *args: str, fleet_dir: str | None,
               events: list[dict[str, Any]]) -> None:
     await asyncio.sleep(max(0.0, t0 + at_s - time.monotonic()))
-    events.append({"at_s": round(time.monotonic() - t0, 2), "what": " ".join(args)})
+    events.append({"at_s": round(time.monotonic() - t0, 2), "what": " ".join(args),
+                   "wall": datetime.now(UTC).isoformat()})
     proc = _fleet(*args, fleet_dir=fleet_dir)
     await asyncio.to_thread(proc.wait, 240)
 
@@ -146,9 +148,10 @@ def _callback_calls(db_url: str, call_sids: list[str]) -> set[str]:
         store.dispose()
 
 
-def _lost_and_booked(db_url: str, call_sids: list[str]) -> set[str]:
+def _lost_and_booked(db_url: str, call_sids: list[str]) -> dict[str, datetime]:
     """Of ``call_sids``, those with a callback row whose call record is closed (whoever closed
-    it: a survivor for an admitted call, the busy notice's own booking for a refused one)."""
+    it: a survivor for an admitted call, the busy notice's own booking for a refused one), with
+    when it was closed."""
     from sqlalchemy import select
 
     from agent.store import open_store
@@ -158,29 +161,35 @@ def _lost_and_booked(db_url: str, call_sids: list[str]) -> set[str]:
     store = open_store(db_url)
     try:
         with store.session() as s:
-            rows = s.scalars(select(CallRecord.id).where(CallRecord.id.in_(booked),
-                                                         CallRecord.ended_at.is_not(None)))
-            return set(rows)
+            rows = s.execute(select(CallRecord.id, CallRecord.ended_at).where(
+                CallRecord.id.in_(booked), CallRecord.ended_at.is_not(None)))
+            return {sid: ended.replace(tzinfo=ended.tzinfo or UTC) for sid, ended in rows
+                    if ended is not None}
     finally:
         store.dispose()
 
 
-async def _survivors_close(db_url: str, died: list[CallResult], t_kill: float,
+async def _survivors_close(db_url: str, died: list[CallResult], t_kill: float, kill_wall: datetime,
                            limit_s: float = 30.0) -> None:
     """Wait up to ``limit_s`` after the kill for survivors to close the calls whose line died,
-    marking each that got its callback ``lost-callback`` with how long after the kill it was seen."""
+    marking each that got its callback ``lost-callback``, with when its record was closed (a
+    media stream: from the record; a SIP call: when its callback was first seen)."""
     streams = {r.call_sid: r for r in died if r.call_sid and r.channel == "twilio"}
     sip = {r.number: r for r in died if r.channel == "sip"}
     while streams or sip:
-        found = [streams.pop(sid) for sid in await asyncio.to_thread(_lost_and_booked, db_url,
-                                                                     list(streams))]
+        closed = await asyncio.to_thread(_lost_and_booked, db_url, list(streams))
+        for sid, ended in closed.items():
+            r = streams.pop(sid)
+            r.outcome = "lost-callback"
+            after_s = (ended - kill_wall).total_seconds()
+            r.detail += (f"; closed by a survivor {after_s:.1f} s after the kill" if after_s > 0
+                         else "; its callback was booked before the kill")
         for number, reasons in (await asyncio.to_thread(fleet_sip.callback_reasons, db_url,
                                                         list(sip))).items():
-            if any("its worker stopped" in r for r in reasons):
-                found.append(sip.pop(number))
-        for r in found:
-            r.outcome = "lost-callback"
-            r.detail = f"{r.detail}; closed with a callback {time.monotonic() - t_kill:.1f} s after the kill"
+            if reasons:
+                r = sip.pop(number)
+                r.outcome = "lost-callback"
+                r.detail += f"; callback seen {time.monotonic() - t_kill:.1f} s after the kill"
         if time.monotonic() > t_kill + limit_s:
             return
         await asyncio.sleep(0.5)
@@ -218,8 +227,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         *done, = await asyncio.gather(*calls, *chores)
     results = [r for r in done[:len(calls)] if isinstance(r, CallResult)]
     if kill:
-        t_kill = next(t0 + e["at_s"] for e in events if e["what"].startswith("kill"))
-        await _survivors_close(args.db_url, [r for r in results if r.line_died], t_kill)
+        killed = next(e for e in events if e["what"].startswith("kill"))
+        await _survivors_close(args.db_url, [r for r in results if r.line_died], t0 + killed["at_s"],
+                               datetime.fromisoformat(killed["wall"]))
     if kill:  # bring the killed worker back, as a supervisor would
         proc = _fleet("start-worker", str(kill[0]), fleet_dir=args.fleet_dir)
         await asyncio.to_thread(proc.wait, 240)

@@ -85,4 +85,5 @@ def classify(result: Any, reasons: list[str]) -> None:
         result.outcome = clean[0] if clean else "answered"
     elif reasons:  # the line died (its worker was killed), but the caller will be called back
         result.outcome = "lost-callback"
-        result.detail += f"; callback booked ({', '.join(why) or 'other'})"
+        if "callback" not in result.detail:
+            result.detail += f"; callback booked ({', '.join(why) or 'other'})"
