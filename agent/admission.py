@@ -57,6 +57,22 @@ def admit(live_calls: int, overflow_calls: int, limits: WorkerLimits, draining: 
     return Admission.REFUSE
 
 
+def sip_admission(live_calls: int, overflow_calls: int, limits: WorkerLimits, draining: bool,
+                  behind_failover: bool, last_try: bool) -> Admission:
+    """The decision for a SIP INVITE. Behind a front door that fails over on 503 (Kamailio), a
+    full worker refuses so that the next one is tried, and only its last try (``last_try``: the
+    front door has no worker left) gets the notice. That last try gets it from a draining worker
+    too: the front door cannot retry a worker that already answered (482), so refusing it would
+    leave the caller with a bare 503 while a notice slot is free."""
+    decision = admit(live_calls, overflow_calls, limits, draining)
+    if decision is Admission.OVERFLOW and behind_failover and not last_try:
+        return Admission.REFUSE
+    if (decision is Admission.REFUSE and draining and last_try
+            and overflow_calls < limits.max_overflow_calls):
+        return Admission.OVERFLOW
+    return decision
+
+
 @dataclass(frozen=True)
 class CallbackHours:
     """When the team calls customers back: whole hours ``[open_hour, close_hour)`` on ``days``

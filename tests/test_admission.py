@@ -16,6 +16,7 @@ from agent.admission import (
     callback_request,
     callback_slot,
     drain_apology,
+    sip_admission,
     worker_state,
 )
 
@@ -104,3 +105,22 @@ def test_callback_request_keeps_the_number_for_the_team() -> None:
     assert (r.kind, r.order_id, r.due_at) == ("callback", None, slot)
     assert "+441632960123" in r.reason and "busy" in r.reason
     assert "unknown" in callback_request("restart", "", slot).reason
+
+
+@pytest.mark.parametrize(
+    ("live", "overflow", "draining", "failover", "last", "expected"),
+    [
+        (1, 0, False, True, False, Admission.ADMIT),  # room: the call, whatever the front door
+        (2, 0, False, False, False, Admission.OVERFLOW),  # reached directly and full: the notice
+        (2, 0, False, True, False, Admission.REFUSE),  # behind Kamailio: 503, try the next worker
+        (2, 0, False, True, True, Admission.OVERFLOW),  # ... unless none is left: the notice
+        (0, 0, True, True, False, Admission.REFUSE),  # draining: 503, the next worker
+        (0, 0, True, True, True, Admission.OVERFLOW),  # draining, last try: the notice, not a bare 503
+        (2, 3, False, True, True, Admission.REFUSE),  # every notice slot taken: 503
+        (0, 3, True, True, True, Admission.REFUSE),
+    ],
+)
+def test_sip_admission_leaves_the_notice_to_the_front_doors_last_try(
+        live: int, overflow: int, draining: bool, failover: bool, last: bool, expected: Admission) -> None:
+    limits = WorkerLimits(max_calls=2, max_overflow_calls=3)
+    assert sip_admission(live, overflow, limits, draining, failover, last) is expected

@@ -20,7 +20,7 @@ import asyncio
 import logging
 from typing import Any
 
-from agent.admission import Admission
+from agent.admission import Admission, sip_admission
 from agent.calls import CallHost
 from agent.telephony.sip.media import CallLink
 from agent.telephony.sip.notice import play_to_sip, serve_busy_sip_caller
@@ -62,9 +62,11 @@ async def run_sip_server(host: str, port: int, host_calls: CallHost, stop: async
 
     def on_call(link: CallLink) -> None:  # on the loop, for each INVITE pjsip accepted
         # Full: behind a front door that fails over, 503 lets it try the next worker, and its
-        # last try (every worker full) gets the notice; reached directly, the notice at once.
-        if host_calls.admission() is Admission.OVERFLOW and (
-                link.overflow_try or not host_calls.config.fleet.sip_failover):
+        # last try gets the notice; reached directly, the notice at once (agent/admission.py).
+        decision = sip_admission(len(host_calls.calls), host_calls.overflow_calls, host_calls.limits,
+                                 not host_calls.accepting, host_calls.config.fleet.sip_failover,
+                                 link.overflow_try)
+        if decision is Admission.OVERFLOW:
             thread.submit(lambda: thread.answer(link.call_id, 200))
             tasks[link.call_id] = (link, loop.create_task(busy(link), name=f"sip-busy-{link.call_id}"))
             return
