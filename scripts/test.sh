@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything the tests need, start a throwaway PostgreSQL, run the whole suite.
-#   scripts/test.sh                 all tests, a representative set of real-time calls (~36 min on 2 cores)
+#   scripts/test.sh                 all tests, a representative set of real-time calls (~40 min on 2 cores)
 #   VOICE_AGENT_SCENARIOS=all scripts/test.sh   every voice scenario (~7 min more)
 #   scripts/test.sh -m "not realtime"   the fast ones only (~5 min)
 set -euo pipefail
