@@ -26,7 +26,8 @@ def sip_number(i: int) -> str:
     return f"+4416329{50000 + i:05d}"
 
 
-def _free_udp_port() -> int:
+def free_udp_port() -> int:
+    """A free UDP port on loopback (for sipp's signalling and media)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -43,7 +44,7 @@ async def sip_call(result: Any, target: str, t0: float, delay_s: float, timeout_
     try:
         proc = await asyncio.create_subprocess_exec(
             "sipp", "-sf", str(SCENARIO), target, "-key", "caller", result.number, "-m", "1",
-            "-i", "127.0.0.1", "-p", str(_free_udp_port()), "-mp", str(_free_udp_port()),
+            "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_udp_port()),
             "-nostdin", "-trace_err", "-timeout", f"{int(timeout_s)}s",
             cwd=workdir, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         rc = await asyncio.wait_for(proc.wait(), timeout_s + 10)

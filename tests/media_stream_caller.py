@@ -27,6 +27,8 @@ import numpy as np
 from websockets.asyncio.client import ClientConnection, connect
 
 from agent.audio_files import read_wav
+from agent.store import open_store
+from agent.store.models import CallRecord
 from agent.telephony.twilio import mulaw_decode, mulaw_encode, twilio_signature
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +65,18 @@ class Server:
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def record(self, call_id: str) -> CallRecord | None:
+        """The call's record in this server's store, detached (None while there is none)."""
+        store = open_store(self.db_url)
+        try:
+            with store.session() as s:
+                row = s.get(CallRecord, call_id)
+                if row is not None:
+                    s.expunge(row)
+                return row
+        finally:
+            store.dispose()
 
 
 def start_server(tmp: Path, *extra: str, token: str | None = TOKEN, timeout_s: float = 90.0) -> Server:

@@ -13,7 +13,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from sqlalchemy import select
 
 from agent.store import open_store
 from agent.store.models import Callback, CallRecord
+from benchmarks.fleet_sip import free_udp_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "tests" / "sip"
@@ -35,18 +35,12 @@ BUSY_NUMBER = "+441632960150"
 HELD_NUMBERS = [f"+44163296016{n}" for n in range(3)]
 
 
-def _free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def _sipp(scenario: str, number: str, cwd: Path, *extra: str,
                 timeout_s: float = 40.0) -> tuple[int, str]:
     cwd.mkdir(parents=True, exist_ok=True)
     proc = await asyncio.create_subprocess_exec(
         "sipp", "-sf", str(SCENARIOS / scenario), FRONT_DOOR, "-key", "caller", number, *extra,
-        "-m", "1", "-i", "127.0.0.1", "-p", str(_free_udp_port()), "-mp", str(_free_udp_port()),
+        "-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_udp_port()),
         "-nostdin", "-trace_err", "-timeout", f"{int(timeout_s)}s",
         cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     out, _ = await asyncio.wait_for(proc.communicate(), timeout=timeout_s + 10)

@@ -19,21 +19,9 @@ from media_stream_caller import Caller, Server, clip, start_server, stop_server
 from sqlalchemy import select
 
 from agent.store import open_store
-from agent.store.models import Callback, CallRecord, Worker
+from agent.store.models import Callback, Worker
 
 NUMBER = "+441632960177"
-
-
-def _call(db_url: str, call_id: str) -> CallRecord | None:
-    store = open_store(db_url)
-    try:
-        with store.session() as s:
-            row = s.get(CallRecord, call_id)
-            if row is not None:
-                s.expunge(row)
-            return row
-    finally:
-        store.dispose()
 
 
 def _callback_reasons(db_url: str, call_id: str) -> list[str]:
@@ -77,7 +65,7 @@ async def test_a_survivor_closes_a_killed_workers_call_within_30_s(tmp_path: Pat
         await caller.wait_for(lambda: caller.first_audio(), 15.0)
         await caller.say(clip("smoke-ask.wav"))
         # the live call is in the store, open, with what was said so far
-        row = await _until(lambda: (r := _call(a.db_url, caller.call_sid)) is not None
+        row = await _until(lambda: (r := a.record(caller.call_sid)) is not None
                            and any(t.get("speaker") == "caller" for t in r.transcript) and r,
                            20.0, "a snapshot with the caller's words")
         assert row.ended_at is None and row.end_reason is None
@@ -87,7 +75,7 @@ async def test_a_survivor_closes_a_killed_workers_call_within_30_s(tmp_path: Pat
         a.proc.wait(10)
         with contextlib.suppress(Exception):
             caller.drop()
-        row = await _until(lambda: (r := _call(a.db_url, caller.call_sid)) is not None
+        row = await _until(lambda: (r := a.record(caller.call_sid)) is not None
                            and r.ended_at is not None and r, 30.0, "a survivor to close the call")
         closed_after_s = time.monotonic() - t_kill
         print(f"call closed by the survivor {closed_after_s:.1f} s after the kill")

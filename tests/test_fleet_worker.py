@@ -26,7 +26,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from agent.store import open_store
-from agent.store.models import Callback, CallRecord
+from agent.store.models import Callback
 
 NUMBER = "+441632960123"
 
@@ -56,18 +56,6 @@ def _callbacks(server: Server) -> dict[str, Callback]:
             for r in rows:
                 s.expunge(r)
             return {r.call_id: r for r in rows if r.call_id}
-    finally:
-        store.dispose()
-
-
-def _record(server: Server, call_id: str) -> CallRecord | None:
-    store = open_store(server.db_url)
-    try:
-        with store.session() as s:
-            row = s.get(CallRecord, call_id)
-            if row is not None:
-                s.expunge(row)
-            return row
     finally:
         store.dispose()
 
@@ -120,7 +108,7 @@ async def test_full_worker_says_so_and_busy_caller_gets_notice_and_callback(one_
     row = callbacks[busy.call_sid]
     assert NUMBER in row.reason and row.due_at is not None and _in_team_hours(row.due_at)
     assert first.call_sid not in callbacks  # a served call gets no callback
-    record = _record(srv, busy.call_sid)
+    record = srv.record(busy.call_sid)
     assert record is not None and record.ended_at is not None and record.channel == "twilio"
     assert "busy" in record.transcript[0]["text"] and record.latency.get("overflow") is True
     assert NUMBER not in srv.log_text()  # the number goes to the store, never the log
@@ -161,9 +149,9 @@ async def test_sigterm_drains_then_apologises_books_a_callback_and_exits_0(tmp_p
         assert _in_team_hours(callbacks[stays.call_sid].due_at)  # type: ignore[arg-type]
         assert leaves.call_sid not in callbacks
         for c in (stays, leaves):
-            row = _record(srv, c.call_sid)
+            row = srv.record(c.call_sid)
             assert row is not None and row.ended_at is not None
-        drained = _record(srv, stays.call_sid)
+        drained = srv.record(stays.call_sid)
         assert drained is not None and any(ch["kind"] == "callback" for ch in drained.changes)
     finally:
         stop_server(srv)

@@ -23,7 +23,6 @@ from media_stream_caller import Caller, Server, clip, start_server, stop_server
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from agent.store import open_store
 from agent.store.models import CallRecord
 from agent.telephony.twilio import twilio_signature
 
@@ -47,22 +46,10 @@ def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     assert stop_server(srv) == 0, srv.log_text()[-3000:]
 
 
-def _record(server: Server, call_id: str) -> CallRecord | None:
-    store = open_store(server.db_url)
-    try:
-        with store.session() as s:
-            row = s.get(CallRecord, call_id)
-            if row is not None:
-                s.expunge(row)
-            return row
-    finally:
-        store.dispose()
-
-
 async def _wait_record(server: Server, call_id: str, timeout_s: float = 10.0) -> CallRecord:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        row = _record(server, call_id)
+        row = server.record(call_id)
         if row is not None and row.ended_at is not None:
             return row
         await asyncio.sleep(0.2)
@@ -283,7 +270,7 @@ async def test_sigterm_ends_live_calls_and_exits_0(tmp_path: Path) -> None:
             assert c.close_code in (1000, 1001), c.close_code
             _note("sigterm_stream_closed_after_s", round(time.monotonic() - t, 2))
         assert await asyncio.to_thread(srv.proc.wait, 15) == 0
-        row = _record(srv, c.call_sid)
+        row = srv.record(c.call_sid)
         assert row is not None and row.ended_at is not None
     finally:
         stop_server(srv)
